@@ -1,0 +1,105 @@
+"""Plain data that flows out of the listening core.
+
+Everything here is a frozen dataclass with no behaviour beyond small derived properties, so the
+core, the pipe mode and the Textual app can share it without importing each other.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+#: PostgreSQL truncates identifiers (and so channel names) to this many bytes (NAMEDATALEN - 1).
+MAX_CHANNEL_BYTES = 63
+#: The largest payload the server accepts in the default configuration.
+MAX_PAYLOAD_BYTES = 7999
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One NOTIFY as received by the listening connection."""
+
+    channel: str
+    """The channel, decoded with the connection's encoding (bad bytes become U+FFFD)."""
+    payload: str
+    """The payload, decoded the same way; may be empty."""
+    pid: int
+    """The backend pid of the session that sent it."""
+    received: float
+    """When pgtail read it from the socket, as a Unix timestamp."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationBatch:
+    """Notifications read together; the core hands them out in batches to keep the sinks cheap."""
+
+    items: list[Notification]
+
+
+class Phase(enum.Enum):
+    """Where the listening connection is in its life."""
+
+    CONNECTING = "connecting"
+    RELISTENING = "re-listening"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    """A change of the connection's state, with everything a status line needs to say about it."""
+
+    phase: Phase
+    server: str
+    """The server as ``user@host:port/db``, never with a password."""
+    attempt: int = 0
+    """Reconnect attempt number (1 for the first retry); 0 when not retrying."""
+    next_try_at: float | None = None
+    """When the next attempt starts (Unix time), while reconnecting."""
+    last_error: str | None = None
+    """One line saying why the last attempt or the connection failed (password scrubbed)."""
+    since: float | None = None
+    """When this phase began (Unix time)."""
+    backend_pid: int | None = None
+    """The listening session's backend pid, while connected."""
+    listening: int = 0
+    """How many of the wanted channels are LISTENed on right now."""
+    wanted: int = 0
+    """How many channels are wanted."""
+
+    @property
+    def is_final(self) -> bool:
+        return self.phase in (Phase.FAILED, Phase.STOPPED)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """An outage: notifications sent between these two times were not received."""
+
+    lost_at: float
+    back_at: float
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, self.back_at - self.lost_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelsChanged:
+    """The channels the server is listening on for us changed (after LISTEN/UNLISTEN/reconnect)."""
+
+    wanted: frozenset[str]
+    listening: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerWarning:
+    """Something the user should know that is not a state change (e.g. a truncated channel)."""
+
+    message: str
+    channel: str | None = None
+
+
+ListenerEvent = NotificationBatch | ConnectionState | Gap | ChannelsChanged | ListenerWarning

@@ -1,0 +1,121 @@
+"""The ``pgtail`` command: arguments -> Settings -> the full-screen UI or pipe mode; exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from pgtail import __version__
+from pgtail.settings import OutputMode, Settings
+
+EXIT_USAGE = 2
+
+DESCRIPTION = """\
+tail -f for PostgreSQL LISTEN/NOTIFY.
+
+Listens on the given channels and shows every notification as it arrives: in a full-screen
+terminal UI, or one line per notification when stdout is not a terminal (or with --plain/--json).
+Channel names are exact: "Orders", "jobs:insert" and "my channel" listen on exactly those names.
+"""
+
+EPILOG = """\
+connection:
+  --dsn takes a libpq conninfo string ("host=db user=app dbname=shop") or a URI
+  ("postgresql://app@db/shop"). Without --dsn, PGTAIL_DSN is used, then libpq's own defaults:
+  PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE (service files) and ~/.pgpass.
+
+exit codes:
+  0  stopped cleanly (q, Ctrl+C, end of a pipe)
+  2  bad arguments, or an error retrying cannot fix (authentication, missing database, standby)
+
+examples:
+  pgtail --dsn postgresql://app@db/shop -c orders -c 'jobs:insert'
+  pgtail -c orders --json | jq -r .payload
+  PGSERVICE=staging pgtail -c cache.invalidate --plain | grep user:42
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pgtail",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("channels_pos", nargs="*", metavar="CHANNEL", help="channels to listen on")
+    parser.add_argument(
+        "-c",
+        "--channel",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="channels",
+        help="a channel to listen on (repeat for more)",
+    )
+    parser.add_argument(
+        "--dsn",
+        default=os.environ.get("PGTAIL_DSN") or None,
+        help="connection string or URI (default: $PGTAIL_DSN, then libpq's PG* defaults)",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--plain", action="store_true", help="one text line per notification on stdout"
+    )
+    mode.add_argument("--json", action="store_true", help="one JSON object per line on stdout")
+    parser.add_argument(
+        "--scrollback",
+        type=_positive_int,
+        default=10_000,
+        metavar="N",
+        help="lines the UI's log keeps (default: 10000)",
+    )
+    parser.add_argument("--version", action="version", version=f"pgtail {__version__}")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
+    args = build_parser().parse_args(argv)
+    if args.json:
+        mode = OutputMode.JSON
+    elif args.plain or not sys.stdout.isatty():
+        mode = OutputMode.PLAIN
+    else:
+        mode = OutputMode.TUI
+    channels = tuple(dict.fromkeys([*args.channels, *args.channels_pos]))
+    return Settings(
+        dsn=args.dsn,
+        channels=channels,
+        mode=mode,
+        scrollback=args.scrollback,
+        color=not os.environ.get("NO_COLOR"),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    settings = settings_from_args(argv)
+    try:
+        if settings.mode is OutputMode.TUI:
+            from pgtail.app import run as run_tui
+
+            return run_tui(settings)
+        from pgtail.plain import run as run_pipe
+
+        return run_pipe(settings)
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""What the user asked for on the command line, as one frozen value."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class OutputMode(enum.Enum):
+    TUI = "tui"
+    PLAIN = "plain"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    dsn: str | None
+    """The connection string as given (``--dsn`` or ``PGTAIL_DSN``); None means libpq defaults."""
+    channels: tuple[str, ...]
+    """Channels to listen on from the start, exactly as typed."""
+    mode: OutputMode
+    """Full-screen UI, or one line per notification on stdout."""
+    scrollback: int = 10_000
+    """How many lines the UI's log keeps."""
+    color: bool = True
+    """False when NO_COLOR is set."""

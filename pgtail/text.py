@@ -1,0 +1,66 @@
+"""Make untrusted text safe to show on one line of a terminal.
+
+Payloads and channel names come from anyone who can connect to the database. Control characters
+(C0, DEL, C1: ESC/CSI/OSC/DCS and friends) would reach the user's terminal and can retitle windows,
+write the clipboard or move the cursor; bidi overrides and other invisible format characters can
+make text read differently from what it is. All of them are replaced with visible escapes such as
+``\\x1b`` or ``\\u202e``. Markup safety is the renderer's job (pgtail never feeds untrusted
+text to a markup parser); this module only deals with characters.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+
+
+def _escape_for(ch: str) -> str:
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _unsafe_code_points() -> list[int]:
+    """C0, DEL, C1, and every format / line / paragraph separator / surrogate code point."""
+    codes = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+    for code in range(0xA0, sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) in ("Cf", "Zl", "Zp", "Cs"):
+            codes.append(code)
+    return codes
+
+
+_UNSAFE_CODES = _unsafe_code_points()
+_TABLE = {code: _escape_for(chr(code)) for code in _UNSAFE_CODES}
+# The backslash is escaped only when something else is, so that ordinary text stays as typed.
+_TABLE_WITH_BACKSLASH = {**_TABLE, ord("\\"): "\\\\"}
+_UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _UNSAFE_CODES) + "]")
+
+
+def escape(text: str) -> str:
+    """Return *text* with every control or invisible formatting character shown as an escape.
+
+    Text without such characters is returned unchanged (the common, fast case). When anything is
+    escaped, literal backslashes are doubled too, so ``\\x1b`` typed by a person and a real ESC
+    stay distinguishable.
+    """
+    if _UNSAFE_RE.search(text) is None:
+        return text
+    return text.translate(_TABLE_WITH_BACKSLASH)
+
+
+def is_safe(text: str) -> bool:
+    """True when *text* has no character that :func:`escape` would replace."""
+    return _UNSAFE_RE.search(text) is None
+
+
+def truncate(text: str, width: int, ellipsis: str = "…") -> str:
+    """Cut *text* to at most *width* characters, marking the cut."""
+    if width <= 0:
+        return ""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - len(ellipsis))] + ellipsis

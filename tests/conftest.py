@@ -7,12 +7,13 @@ also when a test fails); the harness modules additionally clean up at interprete
 from __future__ import annotations
 
 import contextlib
+import signal
 from collections.abc import Callable, Generator, Iterator
 
 import pytest
 from harness.pgbouncer import PgBouncer, PgBouncerUnavailable, PoolMode
 from harness.pgbouncer import _cleanup_live as _cleanup_bouncers
-from harness.pgserver import PgServer, notify
+from harness.pgserver import PgServer, notify, reap_stale_temp_dirs
 from harness.pgserver import _cleanup_live_servers as _cleanup_servers
 from harness.proxy import TcpProxy
 
@@ -47,6 +48,21 @@ def _print_log_on_failure(request: pytest.FixtureRequest, server: PgServer) -> N
     if _failed(request):
         tail = "\n".join(server.log_text().splitlines()[-40:])
         print(f"\n--- {server!r} log (tail) ---\n{tail}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Clear leftovers of killed earlier runs, and let SIGTERM tear fixtures down."""
+    reap_stale_temp_dirs()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        # By default SIGTERM (``timeout``, CI cancelling a job) ends Python without running
+        # any finalizer or atexit hook, leaving postmasters behind. As an interrupt, pytest
+        # tears every fixture down first.
+        signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
+
+
+def _sigterm_to_interrupt(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import psycopg
 import pytest
-from conftest import TEST_PASSWORD
 from harness.pgbouncer import PgBouncer
 from harness.pgserver import PgServer, notify
 from harness.proxy import TcpProxy
@@ -82,7 +81,8 @@ def test_create_database_and_notify_helper(pg: PgServer) -> None:
 
 
 def test_password_server_checks_tcp_passwords(password_pg: PgServer) -> None:
-    assert TEST_PASSWORD in password_pg.dsn
+    assert password_pg.password == "s3cret-pw"
+    assert "password=s3cret-pw" in password_pg.dsn
     assert _select_one(password_pg.dsn) == 1
     assert _select_one(password_pg.uri) == 1
     assert _select_one(password_pg.socket_dsn) == 1  # the socket stays trust for the harness

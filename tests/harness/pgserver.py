@@ -38,6 +38,7 @@ __all__ = [
     "make_temp_dir",
     "notify",
     "quote_conninfo_value",
+    "reap_stale_temp_dirs",
     "run_user",
     "subprocess_env",
 ]
@@ -179,10 +180,76 @@ def make_temp_dir(prefix: str, owner: RunUser | None = None) -> str:
     if owner is not None or len(tempfile.gettempdir()) > _MAX_SOCKET_DIR - 30:
         base = "/tmp"
     path = tempfile.mkdtemp(prefix=prefix, dir=base)
+    with open(os.path.join(path, _OWNER_FILE), "w", encoding="ascii") as fh:
+        fh.write(f"{os.getpid()}\n")
     os.chmod(path, 0o755)
     if owner is not None:
         os.chown(path, owner.uid, owner.gid)
     return path
+
+
+#: Written into every harness temp dir: the PID of the test process that made it.
+_OWNER_FILE = "harness-owner.pid"
+#: Harness temp dir prefixes and the pid files of the daemons that may live in them.
+_TEMP_PREFIXES = ("pgtail-pg-", "pgtail-bouncer-")
+_DAEMON_PIDFILES = ("data/postmaster.pid", "pgbouncer.pid")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_stale_temp_dirs() -> list[str]:
+    """Remove harness temp dirs left by test runs that died (SIGKILL, a crashed machine).
+
+    Only a directory with our prefix whose owner process is gone is touched; a daemon is
+    killed only if its command line names that directory (so a reused PID is safe).
+    Returns the directories removed.
+    """
+    removed: list[str] = []
+    bases = {"/tmp", tempfile.gettempdir()}
+    for base in bases:
+        for prefix in _TEMP_PREFIXES:
+            for path in glob.glob(os.path.join(base, prefix + "*")):
+                try:
+                    with open(os.path.join(path, _OWNER_FILE), encoding="ascii") as fh:
+                        owner = int(fh.read().strip())
+                except (OSError, ValueError):
+                    continue
+                if _pid_alive(owner):
+                    continue
+                for pidfile in _DAEMON_PIDFILES:
+                    _kill_daemon_of(path, os.path.join(path, pidfile))
+                shutil.rmtree(path, ignore_errors=True)
+                if not os.path.exists(path):
+                    removed.append(path)
+    return removed
+
+
+def _kill_daemon_of(base_dir: str, pidfile: str) -> None:
+    try:
+        with open(pidfile, encoding="ascii") as fh:
+            pid = int(fh.readline().strip())
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmdline = fh.read().decode(errors="replace")
+    except (OSError, ValueError):
+        return
+    if base_dir not in cmdline:
+        return
+    for sig in (signal.SIGQUIT, signal.SIGKILL):
+        with contextlib.suppress(OSError):
+            os.kill(pid, sig)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _pid_alive(pid):
+            time.sleep(0.05)
+        if not _pid_alive(pid):
+            return
 
 
 def quote_conninfo_value(value: str) -> str:

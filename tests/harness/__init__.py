@@ -1,0 +1,16 @@
+"""Test harness: throw-away PostgreSQL clusters, a fault-injecting TCP proxy and PgBouncer."""
+
+from harness.pgbouncer import PgBouncer, PgBouncerUnavailable
+from harness.pgserver import PgServer, PgServerError, find_bindir, free_port, notify
+from harness.proxy import TcpProxy
+
+__all__ = [
+    "PgBouncer",
+    "PgBouncerUnavailable",
+    "PgServer",
+    "PgServerError",
+    "TcpProxy",
+    "find_bindir",
+    "free_port",
+    "notify",
+]

@@ -1,0 +1,799 @@
+"""Throw-away PostgreSQL clusters for tests.
+
+Each :class:`PgServer` owns one temporary directory holding its data directory, its unix
+socket and its log, so tests can stop, restart, break and delete it without touching any
+other cluster on the machine. ``initdb`` refuses to run as root, so when the test process is
+root the server binaries run as an existing unprivileged user and only the temporary
+directory is handed to that user.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import glob
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+__all__ = [
+    "PgServer",
+    "PgServerError",
+    "RunUser",
+    "find_bindir",
+    "free_port",
+    "make_temp_dir",
+    "notify",
+    "quote_conninfo_value",
+    "reap_stale_temp_dirs",
+    "run_user",
+    "subprocess_env",
+]
+
+StopMode = Literal["smart", "fast", "immediate"]
+
+#: Unix socket paths are limited to 107 bytes; ``/.s.PGSQL.65535`` takes 16 of them.
+_MAX_SOCKET_DIR = 90
+
+#: Settings every cluster gets: fast and disposable, but able to feed a hot standby.
+DEFAULT_SETTINGS: dict[str, str | int | bool] = {
+    "fsync": False,
+    "synchronous_commit": False,
+    "full_page_writes": False,
+    "max_connections": 50,
+    "shared_buffers": "32MB",
+    "wal_level": "replica",
+    "max_wal_senders": 5,
+    "wal_keep_size": "128MB",
+    "log_line_prefix": "%m [%p] %q%a ",
+}
+
+
+class PgServerError(RuntimeError):
+    """A cluster could not be created, started, stopped or queried."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def find_bindir() -> str:
+    """Directory holding ``initdb``, ``pg_ctl``, ``postgres`` and ``psql``.
+
+    Order: ``$PG_BINDIR``, ``pg_config --bindir``, the newest ``/usr/lib/postgresql/*/bin``.
+    This is the single place to add further fallbacks (e.g. a pip-installed server).
+    """
+    env = os.environ.get("PG_BINDIR")
+    if env:
+        if not _has_server_binaries(env):
+            raise PgServerError(f"PG_BINDIR={env!r} does not contain initdb/pg_ctl/postgres")
+        return env
+
+    candidates: list[str] = []
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            out = subprocess.run(
+                [pg_config, "--bindir"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+                env=subprocess_env(),
+            ).stdout.strip()
+            if out:
+                candidates.append(out)
+
+    def major(path: str) -> tuple[int, ...]:
+        version = Path(path).parent.name
+        return tuple(int(p) for p in re.findall(r"\d+", version)) or (0,)
+
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=major, reverse=True)
+    for cand in candidates:
+        if _has_server_binaries(cand):
+            return cand
+    raise PgServerError(
+        "No PostgreSQL server binaries found: set PG_BINDIR, put pg_config on PATH, "
+        "or install a server package (e.g. apt-get install postgresql)"
+    )
+
+
+def _has_server_binaries(bindir: str) -> bool:
+    return all(
+        os.access(os.path.join(bindir, b), os.X_OK) for b in ("initdb", "pg_ctl", "postgres")
+    )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that was free a moment ago (the kernel picks it when binding port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def subprocess_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for harness subprocesses, without the caller's ``PG*`` variables.
+
+    A developer's ``PGHOST``/``PGPASSWORD``/``PGOPTIONS`` must not leak into the
+    throw-away clusters or the harness's own ``psql`` calls.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env["LC_ALL"] = "C"
+    env.pop("LANGUAGE", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+class RunUser:
+    """An unprivileged account that server processes run as when the tests run as root."""
+
+    def __init__(self, name: str, uid: int, gid: int) -> None:
+        self.name = name
+        self.uid = uid
+        self.gid = gid
+
+    def popen_kwargs(self) -> dict[str, Any]:
+        """Arguments for :class:`subprocess.Popen` that drop to this user (and no extra groups)."""
+        return {"user": self.uid, "group": self.gid, "extra_groups": []}
+
+    def __repr__(self) -> str:
+        return f"RunUser({self.name!r}, uid={self.uid}, gid={self.gid})"
+
+
+def run_user() -> RunUser | None:
+    """The account to run server binaries as: ``None`` unless we are root.
+
+    Prefers ``postgres`` and falls back to ``nobody``; no account is ever created or changed.
+    """
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            pw = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return RunUser(name, pw.pw_uid, pw.pw_gid)
+    raise PgServerError("Running as root but neither a 'postgres' nor a 'nobody' account exists")
+
+
+def make_temp_dir(prefix: str, owner: RunUser | None = None) -> str:
+    """Create a private temporary directory, handed to ``owner`` when we are root.
+
+    As root the base is ``/tmp`` (always traversable, unlike e.g. ``/root/tmp``); only the
+    new directory is chowned and opened up to 0755. A ``$TMPDIR`` so long that a unix
+    socket path inside it would not fit also falls back to ``/tmp``.
+    """
+    base: str | None = None
+    if owner is not None or len(tempfile.gettempdir()) > _MAX_SOCKET_DIR - 30:
+        base = "/tmp"
+    path = tempfile.mkdtemp(prefix=prefix, dir=base)
+    with open(os.path.join(path, _OWNER_FILE), "w", encoding="ascii") as fh:
+        fh.write(f"{os.getpid()}\n")
+    os.chmod(path, 0o755)
+    if owner is not None:
+        os.chown(path, owner.uid, owner.gid)
+    return path
+
+
+#: Written into every harness temp dir: the PID of the test process that made it.
+_OWNER_FILE = "harness-owner.pid"
+#: Harness temp dir prefixes and the pid files of the daemons that may live in them.
+_TEMP_PREFIXES = ("pgtail-pg-", "pgtail-bouncer-")
+_DAEMON_PIDFILES = ("data/postmaster.pid", "pgbouncer.pid")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_stale_temp_dirs() -> list[str]:
+    """Remove harness temp dirs left by test runs that died (SIGKILL, a crashed machine).
+
+    Only a directory with our prefix whose owner process is gone is touched; a daemon is
+    killed only if its command line names that directory (so a reused PID is safe).
+    Returns the directories removed.
+    """
+    removed: list[str] = []
+    bases = {"/tmp", tempfile.gettempdir()}
+    for base in bases:
+        for prefix in _TEMP_PREFIXES:
+            for path in glob.glob(os.path.join(base, prefix + "*")):
+                try:
+                    with open(os.path.join(path, _OWNER_FILE), encoding="ascii") as fh:
+                        owner = int(fh.read().strip())
+                except (OSError, ValueError):
+                    continue
+                if _pid_alive(owner):
+                    continue
+                for pidfile in _DAEMON_PIDFILES:
+                    _kill_daemon_of(path, os.path.join(path, pidfile))
+                shutil.rmtree(path, ignore_errors=True)
+                if not os.path.exists(path):
+                    removed.append(path)
+    return removed
+
+
+def _kill_daemon_of(base_dir: str, pidfile: str) -> None:
+    try:
+        with open(pidfile, encoding="ascii") as fh:
+            pid = int(fh.readline().strip())
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmdline = fh.read().decode(errors="replace")
+    except (OSError, ValueError):
+        return
+    if base_dir not in cmdline:
+        return
+    for sig in (signal.SIGQUIT, signal.SIGKILL):
+        with contextlib.suppress(OSError):
+            os.kill(pid, sig)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _pid_alive(pid):
+            time.sleep(0.05)
+        if not _pid_alive(pid):
+            return
+
+
+def quote_conninfo_value(value: str) -> str:
+    """Quote one value for a libpq ``key=value`` connection string."""
+    if value and re.fullmatch(r"[A-Za-z0-9_.,:/@+\-]+", value):
+        return value
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _format_setting(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_ident(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+# --------------------------------------------------------------------------- registry
+
+_LIVE: set[PgServer] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def _cleanup_live_servers() -> None:
+    """Last resort at interpreter exit: no postmaster may outlive the test run."""
+    with _LIVE_LOCK:
+        servers = list(_LIVE)
+    for server in servers:
+        with contextlib.suppress(Exception):
+            server.cleanup()
+
+
+atexit.register(_cleanup_live_servers)
+
+
+# --------------------------------------------------------------------------- the server
+
+
+class PgServer:
+    """A disposable PostgreSQL cluster on 127.0.0.1:<free port> and a private unix socket.
+
+    ``password=None`` trusts everyone. With a password, TCP connections (including
+    replication) need ``scram-sha-256`` while the unix socket stays ``trust`` so the
+    harness itself can always administer the cluster.
+    """
+
+    user = "postgres"
+    host = "127.0.0.1"
+
+    def __init__(
+        self,
+        password: str | None = None,
+        *,
+        bindir: str | None = None,
+        settings: Mapping[str, str | int | bool] | None = None,
+        dbname: str = "postgres",
+    ) -> None:
+        self.password = password
+        self.bindir = bindir or find_bindir()
+        self.settings: dict[str, str | int | bool] = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.dbname = dbname
+        self.run_as = run_user()
+        self.base_dir = ""
+        self.port = 0
+        self.primary: PgServer | None = None
+        self.standbys: list[PgServer] = []
+        self.running = False
+        self._initialized = False
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._env = subprocess_env()
+
+    # ------------------------------------------------------------------ paths & DSNs
+
+    @property
+    def data_dir(self) -> str:
+        return os.path.join(self.base_dir, "data")
+
+    @property
+    def socket_dir(self) -> str:
+        return self.base_dir
+
+    @property
+    def log_file(self) -> str:
+        return os.path.join(self.base_dir, "postgres.log")
+
+    def conninfo(
+        self,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        dbname: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        **extra: str | int,
+    ) -> str:
+        """A libpq ``key=value`` string; defaults to TCP on this server as the superuser."""
+        parts: dict[str, str | int | None] = {
+            "host": host or self.host,
+            "port": port or self.port,
+            "user": user or self.user,
+            "dbname": dbname or self.dbname,
+            "password": password if password is not None else self.password,
+            **extra,
+        }
+        return " ".join(
+            f"{k}={quote_conninfo_value(str(v))}" for k, v in parts.items() if v is not None
+        )
+
+    @property
+    def dsn(self) -> str:
+        """TCP conninfo (``host=127.0.0.1 port=... user=postgres dbname=postgres [password]``)."""
+        return self.conninfo()
+
+    @property
+    def uri(self) -> str:
+        """The same as :attr:`dsn` in ``postgresql://`` URI form."""
+        q = urllib.parse.quote
+        auth = q(self.user, safe="")
+        if self.password is not None:
+            auth += ":" + q(self.password, safe="")
+        return f"postgresql://{auth}@{self.host}:{self.port}/{q(self.dbname, safe='')}"
+
+    @property
+    def socket_dsn(self) -> str:
+        """Conninfo over the unix socket, which never needs a password."""
+        parts = {
+            "host": self.socket_dir,
+            "port": self.port,
+            "user": self.user,
+            "dbname": self.dbname,
+        }
+        return " ".join(f"{k}={quote_conninfo_value(str(v))}" for k, v in parts.items())
+
+    # ------------------------------------------------------------------ processes
+
+    def _run(
+        self,
+        args: Sequence[str],
+        *,
+        as_owner: bool = True,
+        timeout: float = 60,
+        check: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a PostgreSQL tool; as root, server-side tools run as :attr:`run_as`."""
+        kwargs: dict[str, Any] = {}
+        if as_owner and self.run_as is not None:
+            kwargs.update(self.run_as.popen_kwargs())
+        try:
+            proc = subprocess.run(
+                list(args),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                env=self._env,
+                cwd=self.base_dir or None,
+                timeout=timeout,
+                check=False,
+                **kwargs,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PgServerError(
+                f"{args[0]} timed out after {timeout}s\n{self._log_tail()}"
+            ) from exc
+        if check and proc.returncode != 0:
+            raise PgServerError(
+                f"{' '.join(args)} failed with exit code {proc.returncode}\n"
+                f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}\n{self._log_tail()}"
+            )
+        return proc
+
+    def _bin(self, name: str) -> str:
+        return os.path.join(self.bindir, name)
+
+    def _chown(self, path: str) -> None:
+        if self.run_as is not None:
+            os.chown(path, self.run_as.uid, self.run_as.gid)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def _prepare_dir(self) -> None:
+        self.base_dir = make_temp_dir("pgtail-pg-", self.run_as)
+        with _LIVE_LOCK:
+            _LIVE.add(self)
+
+    def _initdb(self) -> None:
+        self._prepare_dir()
+        args = [
+            self._bin("initdb"),
+            "-D",
+            self.data_dir,
+            "-U",
+            self.user,
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ]
+        pwfile = os.path.join(self.base_dir, "pwfile")
+        if self.password is None:
+            args.append("--auth=trust")
+        else:
+            with open(pwfile, "w", encoding="utf-8") as fh:
+                fh.write(self.password + "\n")
+            self._chown(pwfile)
+            args += ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
+        try:
+            self._run(args, timeout=120)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(pwfile)
+        self._write_hba()
+        self.port = free_port()
+        self._write_conf()
+        self._initialized = True
+
+    def _write_hba(self) -> None:
+        method = "trust" if self.password is None else "scram-sha-256"
+        lines = [
+            "# written by the pgtail test harness",
+            "local   all          all                 trust",
+            "local   replication  all                 trust",
+            f"host    all          all  127.0.0.1/32   {method}",
+            f"host    all          all  ::1/128        {method}",
+            f"host    replication  all  127.0.0.1/32   {method}",
+            f"host    replication  all  ::1/128        {method}",
+        ]
+        with open(os.path.join(self.data_dir, "pg_hba.conf"), "w", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+
+    def _write_conf(self) -> None:
+        """Append this instance's settings; later lines win, so a copied conf can be redone."""
+        settings: dict[str, str | int | bool] = {
+            **self.settings,
+            "listen_addresses": self.host,
+            "port": self.port,
+            "unix_socket_directories": self.socket_dir,
+        }
+        if self.password is not None:
+            settings.setdefault("password_encryption", "scram-sha-256")
+        body = "".join(f"{k} = {_format_setting(v)}\n" for k, v in settings.items())
+        with open(os.path.join(self.data_dir, "postgresql.conf"), "a", encoding="utf-8") as fh:
+            fh.write(f"\n# pgtail test harness (port {self.port})\n{body}")
+
+    def start(self) -> PgServer:
+        """Create the cluster on first use, then start it and wait until it takes connections.
+
+        The postmaster is our own child (not daemonized by ``pg_ctl start``) so that we can
+        always reap it: where PID 1 does not reap orphans, a daemonized postmaster would stay
+        behind as a zombie after every stop.
+        """
+        if self.running:
+            return self
+        first = not self._initialized
+        if first:
+            self._initdb()
+        attempts = 3 if first else 1
+        for attempt in range(attempts):
+            log_start = len(self.log_text())
+            try:
+                self._spawn_postmaster()
+                break
+            except PgServerError:
+                # Someone grabbed the port between free_port() and bind(): pick another.
+                if attempt + 1 < attempts and "could not bind" in self.log_text()[log_start:]:
+                    self.port = free_port()
+                    self._write_conf()
+                    continue
+                raise
+        self.running = True
+        return self
+
+    def _spawn_postmaster(self, timeout: float = 30) -> None:
+        kwargs: dict[str, Any] = {}
+        if self.run_as is not None:
+            kwargs.update(self.run_as.popen_kwargs())
+        with open(self.log_file, "ab") as log:
+            self._proc = subprocess.Popen(
+                [self._bin("postgres"), "-D", self.data_dir],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self._env,
+                cwd=self.base_dir,
+                start_new_session=True,
+                **kwargs,
+            )
+        if self.run_as is not None:
+            self._chown(self.log_file)
+        deadline = time.monotonic() + timeout
+        pidfile = os.path.join(self.data_dir, "postmaster.pid")
+        while True:
+            if self._proc.poll() is not None:
+                self._proc = None
+                raise PgServerError(f"postgres exited during startup\n{self._log_tail()}")
+            with contextlib.suppress(OSError):
+                with open(pidfile, encoding="utf-8") as fh:
+                    lines = fh.read().splitlines()
+                # Line 1 is the PID, line 8 the status (``ready`` or, on a standby, ``standby``).
+                if (
+                    len(lines) >= 8
+                    and lines[0].strip() == str(self._proc.pid)
+                    and lines[7].strip() in ("ready", "standby")
+                ):
+                    return
+            if time.monotonic() > deadline:
+                self._terminate(signal.SIGQUIT)
+                raise PgServerError(f"postgres did not start within {timeout}s\n{self._log_tail()}")
+            time.sleep(0.02)
+
+    def stop(self, mode: StopMode = "fast") -> None:
+        """Stop the server (``fast`` disconnects clients cleanly, ``immediate`` is a crash)."""
+        if not self.running:
+            return
+        sig = {"smart": signal.SIGTERM, "fast": signal.SIGINT, "immediate": signal.SIGQUIT}[mode]
+        try:
+            if not self._terminate(sig, timeout=30):
+                raise PgServerError(f"postgres did not stop ({mode}) within 30s; killed it")
+        finally:
+            self.running = False
+
+    def restart(self, mode: StopMode = "fast") -> None:
+        """Stop and start again on the same port, as a server restart looks to clients."""
+        self.stop(mode)
+        self.start()
+
+    def kill(self) -> None:
+        """SIGKILL the postmaster, as an OOM killer would (children notice and exit)."""
+        if self._proc is not None:
+            self._terminate(signal.SIGKILL)
+        self.running = False
+
+    @property
+    def pid(self) -> int | None:
+        """PID of the running postmaster."""
+        return self._proc.pid if self._proc is not None else None
+
+    def _terminate(self, sig: int, timeout: float = 30) -> bool:
+        """Signal the postmaster and reap it; SIGKILL after ``timeout``. True if it obeyed."""
+        proc = self._proc
+        if proc is None:
+            return True
+        obeyed = True
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            obeyed = False
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            proc.wait(10)
+        self._proc = None
+        return obeyed
+
+    def cleanup(self) -> None:
+        """Stop (immediately) and delete everything, including standbys made from this server."""
+        for standby in list(self.standbys):
+            standby.cleanup()
+        self.standbys.clear()
+        if self._proc is not None:
+            self._terminate(signal.SIGQUIT, timeout=10)
+        self.running = False
+        if self.base_dir:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
+        if self.primary is not None and self in self.primary.standbys:
+            self.primary.standbys.remove(self)
+
+    def __enter__(self) -> PgServer:
+        try:
+            return self.start()
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cleanup()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<PgServer {self.host}:{self.port} {state} dir={self.base_dir or '-'}>"
+
+    # ------------------------------------------------------------------ SQL helpers
+
+    def psql(self, sql: str, *, dbname: str | None = None, timeout: float = 30) -> str:
+        """Run SQL as the superuser over the unix socket; returns unaligned, tuples-only output.
+
+        Uses the ``psql`` binary so it needs nothing from the code under test. The trailing
+        newline is stripped. Raises :class:`PgServerError` on any SQL error.
+        """
+        proc = self._run(
+            [
+                self._bin("psql"),
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                self.socket_dir,
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                "-d",
+                dbname or self.dbname,
+                "-c",
+                sql,
+            ],
+            as_owner=False,
+            timeout=timeout,
+        )
+        return proc.stdout.rstrip("\n")
+
+    @functools.cached_property
+    def major_version(self) -> int:
+        """Major version of the server binaries (e.g. 15)."""
+        out = self._run([self._bin("postgres"), "--version"], as_owner=False).stdout
+        match = re.search(r"\(PostgreSQL\)\s+(\d+)", out)
+        if not match:
+            raise PgServerError(f"cannot parse postgres --version output: {out!r}")
+        return int(match.group(1))
+
+    def terminate_backends(self, application_name: str | None = None) -> int:
+        """Kill other client connections (optionally only one application's); returns count.
+
+        On PostgreSQL 14+ it waits up to 5 s for each backend to exit, so by the time this
+        returns the clients' sockets are really closed.
+        """
+        wait = ", 5000" if self.major_version >= 14 else ""
+        where = "backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        if application_name is not None:
+            where += f" AND application_name = {_sql_literal(application_name)}"
+        sql = (
+            "SELECT count(*) FILTER (WHERE killed) FROM "
+            f"(SELECT pg_terminate_backend(pid{wait}) AS killed "
+            f"FROM pg_stat_activity WHERE {where}) AS t"
+        )
+        return int(self.psql(sql))
+
+    def create_database(self, name: str) -> str:
+        """Create a database; returns a TCP conninfo for it."""
+        self.psql(f"CREATE DATABASE {_sql_ident(name)}")
+        return self.conninfo(dbname=name)
+
+    def log_text(self) -> str:
+        """The server log so far (empty if there is none yet)."""
+        try:
+            with open(self.log_file, encoding="utf-8", errors="replace") as fh:
+                return fh.read()
+        except OSError:
+            return ""
+
+    def _log_tail(self, lines: int = 30) -> str:
+        text = self.log_text()
+        if not text:
+            return "(no server log)"
+        return "server log (tail):\n" + "\n".join(text.splitlines()[-lines:])
+
+    # ------------------------------------------------------------------ replication
+
+    def make_standby(self) -> PgServer:
+        """A started hot standby streaming from this server (``pg_basebackup -R``).
+
+        It listens on its own port and socket; :meth:`cleanup` of either server removes it.
+        """
+        if not self.running:
+            raise PgServerError("make_standby() needs a running primary")
+        standby = PgServer(
+            password=self.password, bindir=self.bindir, settings=self.settings, dbname=self.dbname
+        )
+        standby.primary = self
+        standby._prepare_dir()
+        try:
+            standby._run(
+                [
+                    self._bin("pg_basebackup"),
+                    "-D",
+                    standby.data_dir,
+                    "-h",
+                    self.socket_dir,
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    self.user,
+                    "-R",
+                    "-X",
+                    "stream",
+                    "-c",
+                    "fast",
+                    "--no-sync",
+                ],
+                timeout=120,
+            )
+            standby.port = free_port()
+            standby._write_conf()
+            standby._initialized = True
+            standby.start()
+        except BaseException:
+            standby.cleanup()
+            raise
+        self.standbys.append(standby)
+        return standby
+
+    def wait_replayed(self, timeout: float = 10) -> None:
+        """On a standby: wait until it has replayed everything its primary had written."""
+        if self.primary is None:
+            raise PgServerError("wait_replayed() is for standbys made with make_standby()")
+        target = self.primary.psql("SELECT pg_current_wal_insert_lsn()")
+        deadline = time.monotonic() + timeout
+        while True:
+            done = self.psql(f"SELECT pg_last_wal_replay_lsn() >= {_sql_literal(target)}::pg_lsn")
+            if done == "t":
+                return
+            if time.monotonic() > deadline:
+                raise PgServerError(f"standby did not replay up to {target} in {timeout}s")
+            time.sleep(0.05)
+
+
+# --------------------------------------------------------------------------- NOTIFY
+
+
+def notify(pg: PgServer | str, channel: str, payload: str = "") -> None:
+    """Send one notification with ``SELECT pg_notify(channel, payload)`` in its own transaction.
+
+    ``pg`` is a server (reached over its unix socket, so no password is needed) or a conninfo.
+    """
+    import psycopg  # the project's own driver; imported lazily so the harness loads without it
+
+    conninfo = pg.socket_dsn if isinstance(pg, PgServer) else pg
+    with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as conn:
+        conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))

@@ -18,8 +18,12 @@ def validate_channel(name: str) -> None:
         raise ValueError("a channel name cannot be empty")
     if "\x00" in name:
         raise ValueError("a channel name cannot contain a NUL character")
-    if name != name.strip() and not name.strip():
+    if not name.strip():
         raise ValueError("a channel name cannot be only spaces")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("a channel name must be valid UTF-8 text") from None
 
 
 @lru_cache(maxsize=4096)

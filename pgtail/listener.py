@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import psycopg
-from psycopg import pq, sql
+from psycopg import pq
 
 from pgtail.backoff import Backoff
 from pgtail.channels import server_channel_name, validate_channel
@@ -188,7 +188,9 @@ class Listener:
                     last_error = self._loss_reason
                 except FatalError as exc:
                     return self._finish(Phase.FAILED, str(exc))
-                except (psycopg.Error, OSError, ConnectionLost) as exc:
+                except Exception as exc:
+                    # Connection errors, and anything unforeseen: the listener must outlive
+                    # whatever a server sends, so it reports the error and reconnects.
                     info = describe_error(exc, self.dsn.secrets)
                     if info.fatal:
                         return self._finish(Phase.FAILED, info.message)
@@ -256,15 +258,31 @@ class Listener:
         self.backend_pid = int(str(row[0]))
         if row[1]:
             raise FatalError(STANDBY_MESSAGE)
-        self._codec = codecs.lookup(conn.info.encoding).name
+        # SQL_ASCII databases hold any bytes: read them as UTF-8 (with replacement characters)
+        # rather than ASCII, so that UTF-8 text, the usual content, still shows as written.
+        # (client_encoding is left alone: asking for UTF8 there makes the server validate every
+        # payload and end the session at the first invalid byte.)
+        codec = codecs.lookup(conn.info.encoding).name
+        self._codec = "utf-8" if codec == "ascii" else codec
         if self._wanted:
             self._set_state(Phase.RELISTENING, backend_pid=self.backend_pid)
         # Channels subscribed while this runs are picked up by the next round.
         while missing := [n for n in self._wanted if server_channel_name(n) not in self._listening]:
             for name in missing:
-                server_name = server_channel_name(name)
-                await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(server_name)))
-                self._listening.add(server_name)
+                try:
+                    query = self._command_bytes("LISTEN", name)
+                except UnicodeEncodeError:
+                    self._emit(
+                        ListenerWarning(
+                            f"channel {name!r} cannot be written in the server's encoding "
+                            f"({conn.info.encoding}); not listening on it",
+                            channel=name,
+                        )
+                    )
+                    del self._wanted[name]
+                    continue
+                await conn.execute(query)
+                self._listening.add(server_channel_name(name))
                 self._set_state(Phase.RELISTENING, backend_pid=self.backend_pid)
         self._emit_channels()
 
@@ -278,7 +296,6 @@ class Listener:
         fd = pgconn.socket
         last_heard = time.monotonic()
         self._loss_reason = None
-        self._conn = conn
         # From here on notifications are taken straight from libpq, see _read_notifies().
         pgconn.notify_handler = None
         self._deliver_raw()  # anything that arrived during setup
@@ -365,11 +382,20 @@ class Listener:
 
     def _send_next(self, pgconn: pq.abc.PGconn) -> None:
         cmd = self._commands.popleft()
-        server_name = server_channel_name(cmd.channel)
-        query = sql.SQL("{} {}").format(sql.SQL(cmd.verb), sql.Identifier(server_name))
         self._inflight = cmd
         self._inflight_error = None
-        self._send(pgconn, query.as_bytes(self._conn))
+        try:
+            query = self._command_bytes(cmd.verb, cmd.channel)
+        except UnicodeEncodeError:
+            self._inflight_error = "the channel name cannot be written in the server's encoding"
+            self._complete_inflight(pgconn)
+            return
+        self._send(pgconn, query)
+
+    def _command_bytes(self, verb: str, name: str) -> bytes:
+        """``LISTEN "name"`` in the connection's encoding, the name quoted as an identifier."""
+        quoted = '"' + server_channel_name(name).replace('"', '""') + '"'
+        return f"{verb} {quoted}".encode(self._codec)
 
     def _collect_results(self, pgconn: pq.abc.PGconn) -> None:
         """Take the results of the command or heartbeat in flight, if they are complete."""
@@ -429,7 +455,6 @@ class Listener:
     # ---- helpers ----------------------------------------------------------------------------
 
     _codec: str = "utf-8"
-    _conn: psycopg.AsyncConnection[tuple[object, ...]] | None = None
     _loss_reason: str | None = None
 
     def _add_wanted(self, name: str) -> None:
@@ -505,7 +530,6 @@ class Listener:
             await asyncio.wait_for(self._stop_event.wait(), delay)
 
     async def _close(self, conn: psycopg.AsyncConnection[tuple[object, ...]]) -> None:
-        self._conn = None
         with contextlib.suppress(Exception):
             conn.pgconn.notify_handler = None
         # A graceful close sends a Terminate message and can hang on a dead link: finish() is

@@ -13,7 +13,15 @@ from harness import PgServer, notify
 
 from pgtail.models import ChannelsChanged, ListenerWarning, Phase
 
-ODD_NAMES = ["orders", "Orders", "jobs:insert", "my channel", "cache.invalidate", "通知", 'say "hi"']
+ODD_NAMES = [
+    "orders",
+    "Orders",
+    "jobs:insert",
+    "my channel",
+    "cache.invalidate",
+    "通知",
+    'say "hi"',
+]
 
 
 async def test_odd_channel_names_receive_exactly_their_own(pg: PgServer) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: throughput, latency and memory against a raw psycopg baseline."""

@@ -38,7 +38,12 @@ pytestmark = pytest.mark.timeout(90)
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    # No libpq variables from the developer; PGTAIL_EMBEDDED_POSTGRES may pick the binaries.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PG") or k == "PGTAIL_EMBEDDED_POSTGRES"
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["TERM"] = "xterm-256color"
     return env

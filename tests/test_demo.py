@@ -298,3 +298,29 @@ def test_terminal_hangup_stops_server_and_removes_directory() -> None:
         raise AssertionError(f"pgtail did not exit after the hangup:\n{output.decode()}")
     assert os.WIFEXITED(status), f"pgtail died of a signal: {status}"
     run.assert_cleaned_up()
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_cleans_up_when_the_ui_raises() -> None:
+    """A crash in the UI or pipe mode still stops the server and removes the directory."""
+    from pgtail.demo import run_demo
+    from pgtail.settings import OutputMode, Settings
+
+    seen: list[Running] = []
+
+    def crashing(settings: Settings) -> int:
+        run = Running(os.getpid())
+        assert settings.dsn is not None
+        run.directory = settings.dsn.split()[0].removeprefix("host=")
+        run.postmaster = int(Path(run.directory, "data/postmaster.pid").read_text().split()[0])
+        run.processes = _server_processes(run.postmaster)
+        assert set(settings.channels) == set(CHANNELS)
+        seen.append(run)
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        run_demo(Settings(dsn=None, channels=(), mode=OutputMode.JSON, demo=True), crashing)
+    assert seen
+    seen[0].assert_cleaned_up()

@@ -34,6 +34,7 @@ examples:
   pgtail --dsn postgresql://app@db/shop -c orders -c 'jobs:insert'
   pgtail -c orders --json | jq -r .payload
   PGSERVICE=staging pgtail -c cache.invalidate --plain | grep user:42
+  pgtail --demo
 """
 
 
@@ -56,8 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--dsn",
-        default=os.environ.get("PGTAIL_DSN") or None,
         help="connection string or URI (default: $PGTAIL_DSN, then libpq's PG* defaults)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start a throw-away PostgreSQL with live traffic and watch it (removed on exit)",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -86,7 +91,10 @@ def _positive_int(text: str) -> int:
 
 
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.demo and args.dsn:
+        parser.error("--demo starts its own server: leave out --dsn")
     if args.json:
         mode = OutputMode.JSON
     elif args.plain or not sys.stdout.isatty():
@@ -95,16 +103,25 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         mode = OutputMode.TUI
     channels = tuple(dict.fromkeys([*args.channels, *args.channels_pos]))
     return Settings(
-        dsn=args.dsn,
+        dsn=None if args.demo else args.dsn or os.environ.get("PGTAIL_DSN") or None,
         channels=channels,
         mode=mode,
         scrollback=args.scrollback,
         color=not os.environ.get("NO_COLOR"),
+        demo=args.demo,
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     settings = settings_from_args(argv)
+    if settings.demo:
+        from pgtail.demo import run_demo
+
+        return run_demo(settings, _run)
+    return _run(settings)
+
+
+def _run(settings: Settings) -> int:
     try:
         if settings.mode is OutputMode.TUI:
             from pgtail.app import run as run_tui

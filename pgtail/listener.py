@@ -20,9 +20,10 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import secrets
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 import psycopg
@@ -35,6 +36,7 @@ from pgtail.errors import describe_error, one_line
 from pgtail.models import (
     ChannelsChanged,
     ConnectionState,
+    DeliveryChecked,
     Gap,
     ListenerEvent,
     ListenerWarning,
@@ -44,6 +46,15 @@ from pgtail.models import (
 )
 
 EventCallback = Callable[[ListenerEvent], None]
+#: Sends one NOTIFY (channel, payload) over another connection: the delivery check's probe.
+Probe = Callable[[str, str], Awaitable[None]]
+
+DELIVERY_FAILED = (
+    "a NOTIFY sent to this server did not reach pgtail's session within {timeout:.0f} s: "
+    "notifications are not being delivered. The usual cause is a connection pooler in "
+    "transaction mode (such as PgBouncer with pool_mode=transaction), where LISTEN cannot work: "
+    "connect to PostgreSQL directly or through a session-mode pool"
+)
 
 STANDBY_MESSAGE = (
     "the server is a standby in recovery, and LISTEN is impossible there: connect to the primary "
@@ -76,6 +87,8 @@ class ListenerOptions:
     """Send a heartbeat after this long without any byte from the server."""
     heartbeat_timeout: float = 4.0
     """A heartbeat unanswered for this long means the link is dead."""
+    delivery_timeout: float = 3.0
+    """How long the delivery check waits for its own NOTIFY to come back."""
     backoff: Backoff = field(default_factory=Backoff)
 
 
@@ -88,8 +101,14 @@ class Listener:
         channels: Iterable[str],
         on_event: EventCallback,
         options: ListenerOptions | None = None,
+        probe: Probe | None = None,
     ) -> None:
         self.dsn = dsn
+        self._probe = probe
+        # A private channel for the delivery check; never reported as a notification.
+        self._probe_channel = f"pgtail.delivery-check.{secrets.token_hex(6)}"
+        self._probe_seen: asyncio.Event | None = None
+        self._probe_task: asyncio.Task[None] | None = None
         self.options = options or ListenerOptions()
         self._emit = on_event
         # The user's names, in the order they were added.
@@ -284,6 +303,8 @@ class Listener:
                 await conn.execute(query)
                 self._listening.add(server_channel_name(name))
                 self._set_state(Phase.RELISTENING, backend_pid=self.backend_pid)
+        if self._probe is not None:
+            await conn.execute(self._command_bytes("LISTEN", self._probe_channel))
         self._emit_channels()
 
     # ---- the connected loop -----------------------------------------------------------------
@@ -299,6 +320,8 @@ class Listener:
         # From here on notifications are taken straight from libpq, see _read_notifies().
         pgconn.notify_handler = None
         self._deliver_raw()  # anything that arrived during setup
+        if self._probe is not None:
+            self._probe_task = asyncio.create_task(self._check_delivery(self._probe))
         try:
             while not self._stopping:
                 if self._inflight is None and self._commands:
@@ -335,7 +358,27 @@ class Listener:
         except ConnectionLost as exc:
             self._loss_reason = str(exc)
             return time.time()
+        finally:
+            if self._probe_task is not None:
+                self._probe_task.cancel()
+                self._probe_task = None
         return None
+
+    async def _check_delivery(self, probe: Probe) -> None:
+        """Send a NOTIFY to our private channel from elsewhere and see that it comes back."""
+        seen = self._probe_seen = asyncio.Event()
+        timeout = self.options.delivery_timeout
+        try:
+            await probe(self._probe_channel, "delivery check")
+        except Exception as exc:
+            self._emit(DeliveryChecked(False, f"could not send the delivery check: {exc}"))
+            return
+        try:
+            await asyncio.wait_for(seen.wait(), timeout)
+        except asyncio.TimeoutError:
+            self._emit(DeliveryChecked(False, DELIVERY_FAILED.format(timeout=timeout)))
+        else:
+            self._emit(DeliveryChecked(True, "notifications reach this session"))
 
     def _wait_timeout(self, now: float, last_heard: float) -> float:
         if self._heartbeat_sent is not None:
@@ -444,6 +487,8 @@ class Listener:
             channel = n.relname.decode(codec, "replace")
             if channel in deliver:
                 items.append(Notification(channel, n.extra.decode(codec, "replace"), n.be_pid, now))
+            elif channel == self._probe_channel and self._probe_seen is not None:
+                self._probe_seen.set()
         if items:
             self._emit(NotificationBatch(items))
 

@@ -102,4 +102,15 @@ class ListenerWarning:
     channel: str | None = None
 
 
-ListenerEvent = NotificationBatch | ConnectionState | Gap | ChannelsChanged | ListenerWarning
+@dataclass(frozen=True, slots=True)
+class DeliveryChecked:
+    """The result of the round trip made after each connect: does a NOTIFY reach this session?"""
+
+    ok: bool
+    detail: str
+    """What was found; when not ok, the usual cause (a pooler in transaction mode)."""
+
+
+ListenerEvent = (
+    NotificationBatch | ConnectionState | Gap | ChannelsChanged | ListenerWarning | DeliveryChecked
+)

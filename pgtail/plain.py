@@ -22,8 +22,8 @@ from typing import TextIO
 from pgtail.dsn import DsnError, parse
 from pgtail.listener import Listener, ListenerOptions
 from pgtail.models import (
-    ChannelsChanged,
     ConnectionState,
+    DeliveryChecked,
     Gap,
     ListenerEvent,
     ListenerWarning,
@@ -31,6 +31,7 @@ from pgtail.models import (
     NotificationBatch,
     Phase,
 )
+from pgtail.sender import Sender
 from pgtail.settings import OutputMode, Settings
 from pgtail.text import escape, is_safe
 
@@ -134,8 +135,8 @@ class PipeSink:
             self.say(describe_gap(event))
         elif isinstance(event, ListenerWarning):
             self.say(f"warning: {escape(event.message)}")
-        elif isinstance(event, ChannelsChanged):
-            pass
+        elif isinstance(event, DeliveryChecked) and not event.ok:
+            self.say(f"warning: {escape(event.detail)}")
 
     def say(self, line: str) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -152,7 +153,7 @@ class PipeSink:
             self.on_closed()
 
 
-async def run_listener(listener: Listener) -> ConnectionState:
+async def run_listener(listener: Listener, sender: Sender) -> ConnectionState:
     """Run *listener* until it ends, stopping it cleanly on SIGINT, SIGTERM and SIGHUP."""
     loop = asyncio.get_running_loop()
     installed = []
@@ -163,6 +164,7 @@ async def run_listener(listener: Listener) -> ConnectionState:
     try:
         return await listener.run()
     finally:
+        await sender.close()
         for sig in installed:
             loop.remove_signal_handler(sig)
 
@@ -178,13 +180,14 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
     except DsnError as exc:
         sink.say(f"error: {escape(str(exc))}")
         return EXIT_FAILED
+    sender = Sender(dsn)
     try:
-        listener = Listener(dsn, settings.channels, sink, ListenerOptions())
+        listener = Listener(dsn, settings.channels, sink, ListenerOptions(), probe=sender.notify)
     except ValueError as exc:
         sink.say(f"error: {escape(str(exc))}")
         return EXIT_FAILED
     sink.on_closed = listener.stop
-    final = asyncio.run(run_listener(listener))
+    final = asyncio.run(run_listener(listener, sender))
     if sink.closed:
         # Keep the interpreter from complaining about the closed pipe when it flushes at exit.
         with contextlib.suppress(OSError):

@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="lines the UI's log keeps (default: 10000)",
     )
+    parser.add_argument(
+        "--sender",
+        action="store_true",
+        help="with --json: add who sent each notification (application, user, address)",
+    )
+    parser.add_argument(
+        "--record", metavar="FILE", help="also write every notification to FILE as JSON lines"
+    )
+    parser.add_argument(
+        "--replay", metavar="FILE", help="show a recording made with --record (no server needed)"
+    )
+    parser.add_argument(
+        "--to", metavar="DSN", dest="replay_to", help="with --replay: send the recording to DSN"
+    )
     parser.add_argument("--version", action="version", version=f"pgtail {__version__}")
     return parser
 
@@ -95,6 +109,12 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     args = parser.parse_args(argv)
     if args.demo and args.dsn:
         parser.error("--demo starts its own server: leave out --dsn")
+    if args.replay_to and not args.replay:
+        parser.error("--to goes with --replay FILE")
+    if args.replay and (args.demo or args.record):
+        parser.error("--replay shows a recording: leave out --demo and --record")
+    if args.sender and not args.json:
+        parser.error("--sender adds a field to --json output: add --json")
     if args.json:
         mode = OutputMode.JSON
     elif args.plain or not sys.stdout.isatty():
@@ -109,6 +129,10 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         scrollback=args.scrollback,
         color=not os.environ.get("NO_COLOR"),
         demo=args.demo,
+        record=args.record,
+        replay=args.replay,
+        replay_to=args.replay_to,
+        show_sender=args.sender,
     )
 
 
@@ -123,6 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(settings: Settings) -> int:
     try:
+        if settings.replay and settings.replay_to:
+            from pgtail.replay import send_recording
+
+            return send_recording(settings.replay, settings.replay_to, sys.stderr)
+        if settings.replay and settings.mode is not OutputMode.TUI:
+            from pgtail.replay import print_recording
+
+            return print_recording(settings.replay, settings.mode, sys.stdout, sys.stderr)
         if settings.mode is OutputMode.TUI:
             from pgtail.app import run as run_tui
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json.encoder
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import TextIO
 
 from pgtail.dsn import DsnError, parse
+from pgtail.formats import clock_time, format_json, format_plain
+from pgtail.inspector import Inspector
 from pgtail.listener import Listener, ListenerOptions
 from pgtail.models import (
     ConnectionState,
@@ -31,57 +31,13 @@ from pgtail.models import (
     NotificationBatch,
     Phase,
 )
+from pgtail.recording import RecordingWriter, recording_tee
 from pgtail.sender import Sender
 from pgtail.settings import OutputMode, Settings
-from pgtail.text import escape, is_safe
+from pgtail.text import escape
 
 EXIT_OK = 0
 EXIT_FAILED = 2
-
-_encode_text: Callable[[str], str] = json.encoder.encode_basestring
-_encode_ascii: Callable[[str], str] = json.encoder.encode_basestring_ascii
-
-
-def json_string(text: str) -> str:
-    """A JSON string literal for *text*; fully ASCII-escaped when it holds anything invisible."""
-    return _encode_text(text) if is_safe(text) else _encode_ascii(text)
-
-
-def clock_time(ts: float) -> str:
-    """``HH:MM:SS.mmm`` in local time."""
-    return datetime.fromtimestamp(ts).strftime("%H:%M:%S.%f")[:-3]
-
-
-def iso_time(ts: float) -> str:
-    """ISO 8601 with milliseconds and the local time zone offset."""
-    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="milliseconds")
-
-
-def format_plain(batch: list[Notification]) -> str:
-    """``HH:MM:SS.mmm  channel  pid  payload`` lines, control characters escaped."""
-    lines = []
-    stamp_for = 0.0
-    stamp = ""
-    for n in batch:
-        if n.received != stamp_for:
-            stamp_for, stamp = n.received, clock_time(n.received)
-        lines.append(f"{stamp}  {escape(n.channel)}  {n.pid}  {escape(n.payload)}\n")
-    return "".join(lines)
-
-
-def format_json(batch: list[Notification]) -> str:
-    """One JSON object per line: time, channel, pid, payload."""
-    lines = []
-    stamp_for = 0.0
-    stamp = ""
-    for n in batch:
-        if n.received != stamp_for:
-            stamp_for, stamp = n.received, json_string(iso_time(n.received))
-        lines.append(
-            f'{{"time": {stamp}, "channel": {json_string(n.channel)}, "pid": {n.pid}, '
-            f'"payload": {json_string(n.payload)}}}\n'
-        )
-    return "".join(lines)
 
 
 def describe_state(state: ConnectionState) -> str | None:
@@ -114,18 +70,27 @@ def describe_gap(gap: Gap) -> str:
 class PipeSink:
     """Turns listener events into stdout lines and stderr messages."""
 
-    def __init__(self, mode: OutputMode, out: TextIO, err: TextIO) -> None:
+    def __init__(
+        self, mode: OutputMode, out: TextIO, err: TextIO, inspector: Inspector | None = None
+    ) -> None:
         self._format = format_json if mode is OutputMode.JSON else format_plain
         self._out = out
         self._err = err
         self.closed = False
         self.on_closed: Callable[[], None] = lambda: None
         self.count = 0
+        # With --sender, batches wait in order for their senders to be looked up.
+        self._inspector = inspector
+        self._pending: asyncio.Queue[list[Notification] | None] | None = None
 
     def __call__(self, event: ListenerEvent) -> None:
         if isinstance(event, NotificationBatch):
             self.count += len(event.items)
-            if not self.closed:
+            if self.closed:
+                return
+            if self._pending is not None:
+                self._pending.put_nowait(event.items)
+            else:
                 self._write(self._format(event.items))
         elif isinstance(event, ConnectionState):
             line = describe_state(event)
@@ -137,6 +102,23 @@ class PipeSink:
             self.say(f"warning: {escape(event.message)}")
         elif isinstance(event, DeliveryChecked) and not event.ok:
             self.say(f"warning: {escape(event.detail)}")
+
+    async def write_with_senders(self) -> None:
+        """With --sender: write queued batches, in order, each once its senders are known."""
+        assert self._inspector is not None
+        queue = self._pending = asyncio.Queue()
+        while (batch := await queue.get()) is not None:
+            try:
+                senders = await self._inspector.senders({n.pid for n in batch})
+            except Exception as exc:  # the side connection is down: print without senders
+                self.say(f"warning: cannot look up senders: {escape(str(exc))}")
+                senders = {}
+            if not self.closed:
+                self._write(format_json(batch, senders))
+
+    def finish(self) -> None:
+        if self._pending is not None:
+            self._pending.put_nowait(None)
 
     def say(self, line: str) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -153,7 +135,9 @@ class PipeSink:
             self.on_closed()
 
 
-async def run_listener(listener: Listener, sender: Sender) -> ConnectionState:
+async def run_listener(
+    listener: Listener, sender: Sender, sink: PipeSink | None = None
+) -> ConnectionState:
     """Run *listener* until it ends, stopping it cleanly on SIGINT, SIGTERM and SIGHUP."""
     loop = asyncio.get_running_loop()
     installed = []
@@ -161,10 +145,19 @@ async def run_listener(listener: Listener, sender: Sender) -> ConnectionState:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, listener.stop)
             installed.append(sig)
+    writer = None
+    if sink is not None and sink._inspector is not None:
+        writer = asyncio.create_task(sink.write_with_senders())
+        await asyncio.sleep(0)  # let it set up its queue before the first batch
     try:
         return await listener.run()
     finally:
         await sender.close()
+        if writer is not None and sink is not None:
+            sink.finish()
+            await writer
+            assert sink._inspector is not None
+            await sink._inspector.close()
         for sig in installed:
             loop.remove_signal_handler(sig)
 
@@ -180,14 +173,31 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
     except DsnError as exc:
         sink.say(f"error: {escape(str(exc))}")
         return EXIT_FAILED
+    if settings.show_sender:
+        sink = PipeSink(settings.mode, out, err, Inspector(dsn))
+    on_event: Callable[[ListenerEvent], None] = sink
+    recorder = None
+    if settings.record:
+        try:
+            recorder = RecordingWriter(settings.record)
+        except OSError as exc:
+            sink.say(f"error: cannot write {escape(settings.record)}: {escape(str(exc))}")
+            return EXIT_FAILED
+        on_event = recording_tee(sink, recorder)
     sender = Sender(dsn)
     try:
-        listener = Listener(dsn, settings.channels, sink, ListenerOptions(), probe=sender.notify)
+        listener = Listener(
+            dsn, settings.channels, on_event, ListenerOptions(), probe=sender.notify
+        )
     except ValueError as exc:
         sink.say(f"error: {escape(str(exc))}")
         return EXIT_FAILED
     sink.on_closed = listener.stop
-    final = asyncio.run(run_listener(listener, sender))
+    try:
+        final = asyncio.run(run_listener(listener, sender, sink))
+    finally:
+        if recorder is not None:
+            recorder.close()
     if sink.closed:
         # Keep the interpreter from complaining about the closed pipe when it flushes at exit.
         with contextlib.suppress(OSError):

@@ -26,3 +26,11 @@ class Settings:
     """False when NO_COLOR is set."""
     demo: bool = False
     """Run against a throw-away server of pgtail's own, with generated traffic (``--demo``)."""
+    record: str | None = None
+    """Also write every received notification to this file as JSON lines."""
+    replay: str | None = None
+    """Show (or send, with ``replay_to``) this recording instead of listening."""
+    replay_to: str | None = None
+    """With ``replay``: the database to send the recording to."""
+    show_sender: bool = False
+    """Pipe mode: add who sent each notification (``--sender``)."""

@@ -12,8 +12,8 @@ from pgtail.backoff import Backoff
 from pgtail.channels import byte_length, server_channel_name, validate_channel
 from pgtail.dsn import DsnError, describe, parse, scrub
 from pgtail.errors import describe_error
+from pgtail.formats import format_json, format_plain, json_string
 from pgtail.models import Notification
-from pgtail.plain import format_json, format_plain, json_string
 from pgtail.text import escape, is_safe, truncate
 
 HOSTILE = [

@@ -224,3 +224,34 @@ def test_standby_fails_clearly(standby: PgServer) -> None:
     out = run_pgtail("--json", "-c", "x", "--dsn", standby.dsn)
     assert out.returncode == 2
     assert "standby" in out.stderr and "primary" in out.stderr
+
+
+def test_service_file_and_pg_variables(
+    pg: PgServer, tmp_path: Path, running_pgtail: list[Running]
+) -> None:
+    service_file = tmp_path / "pg_service.conf"
+    service_file.write_text(
+        f"[staging]\nhost={pg.host}\nport={pg.port}\nuser={pg.user}\ndbname=postgres\n"
+    )
+    r = Running("--json", "-c", "svc", PGSERVICEFILE=str(service_file), PGSERVICE="staging")
+    running_pgtail.append(r)
+    r.wait_stderr("connected")
+    assert "service staging" in r.stderr
+    notify(pg, "svc", "via service")
+    assert json.loads(r.stdout_line())["payload"] == "via service"
+    assert r.stop() == 0
+
+
+def test_multi_host_dsn_finds_the_primary(
+    standby: PgServer, standby_primary: PgServer, running_pgtail: list[Running]
+) -> None:
+    dsn = (
+        f"host={standby.host},{standby_primary.host} port={standby.port},{standby_primary.port} "
+        "user=postgres dbname=postgres target_session_attrs=read-write"
+    )
+    r = Running("--json", "-c", "multi", "--dsn", dsn)
+    running_pgtail.append(r)
+    r.wait_stderr("connected")
+    notify(standby_primary, "multi", "from the primary")
+    assert json.loads(r.stdout_line())["payload"] == "from the primary"
+    assert r.stop() == 0

@@ -7,6 +7,7 @@ app -> widgets. Commands flow back: widget message -> app -> ``listener.subscrib
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import sys
 import time
@@ -152,17 +153,18 @@ class PgtailApp(App[int]):
         self.log_view.focus()
 
     async def on_unmount(self) -> None:
-        await self._shutdown()
+        await self._stop_core()
 
-    async def _shutdown(self) -> None:
+    async def _stop_core(self) -> None:
         if self.core.loop.is_closed():
             return
         future = self.core.submit(self.sender.close())
         try:
-            future.result(2.0)
+            await asyncio.wait_for(asyncio.wrap_future(future), 2.0)
         except Exception:
             future.cancel()
-        self.core.stop()
+        # Joining the thread blocks: do it off the UI loop so the terminal is restored promptly.
+        await asyncio.to_thread(self.core.stop)
 
     # ---- from the core thread ----------------------------------------------------------------
 

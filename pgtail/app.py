@@ -120,29 +120,18 @@ class PgtailApp(App[int]):
     # ---- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Kept as attributes: while a modal screen is up, queries would search that screen.
+        self.channel_list = ChannelList(color=self.settings.color, id="channels")
+        self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
+        self.notify_bar = NotifyBar(self._channel_names, id="notify")
+        self.status_line = StatusLine(self.state, id="status")
         with Horizontal(id="main"):
-            yield ChannelList(color=self.settings.color, id="channels")
-            yield NotificationLog(self.settings.scrollback, self.settings.color, id="log")
+            yield self.channel_list
+            yield self.log_view
         with Vertical(id="bottom"):
-            yield NotifyBar(self._channel_names, id="notify")
-            yield StatusLine(self.state, id="status")
+            yield self.notify_bar
+            yield self.status_line
             yield Footer()
-
-    @property
-    def log_view(self) -> NotificationLog:
-        return self.query_one(NotificationLog)
-
-    @property
-    def channel_list(self) -> ChannelList:
-        return self.query_one(ChannelList)
-
-    @property
-    def notify_bar(self) -> NotifyBar:
-        return self.query_one(NotifyBar)
-
-    @property
-    def status_line(self) -> StatusLine:
-        return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
         self.channel_list.border_title = "channels"

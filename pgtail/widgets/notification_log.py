@@ -179,6 +179,8 @@ class NotificationLog(ScrollView, can_focus=True):
         self._sync_size()
         if self.following:
             self._scroll_to_end()
+            # The new size may only settle with the next layout pass: scroll again after it.
+            self.call_after_refresh(self._scroll_to_end)
         else:
             self.unseen += added
             if trimmed:
@@ -193,9 +195,12 @@ class NotificationLog(ScrollView, can_focus=True):
         self.refresh()
 
     def _sync_size(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._view))
+        # Width 0: lines are cut to the view, never scrolled sideways.
+        self.virtual_size = Size(0, len(self._view))
 
     def _scroll_to_end(self) -> None:
+        if not self.following:
+            return
         self._programmatic = True
         try:
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from harness import notify
 
 from pgtail.models import Phase
-from ui.helpers import app_for, payloads, wait_for
+from ui.helpers import app_for, payloads, screen_text, wait_for
 
 
 async def test_add_channel_receives_then_remove_stops(pg) -> None:  # type: ignore[no-untyped-def]
@@ -28,3 +28,113 @@ async def test_add_channel_receives_then_remove_stops(pg) -> None:  # type: igno
         await pilot.pause(0.3)
         assert payloads(app) == ["first"]
         assert app.channel_list.rows == []
+
+
+async def test_space_toggles_listening_and_keeps_the_row(pg) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(pg.dsn, "ui:toggle")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "ui:toggle" in app.listening, what="listening")
+        app.channel_list.focus()
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "ui:toggle" not in app.listening, what="off")
+        assert [(r.name, r.state) for r in app.channel_list.rows] == [("ui:toggle", "off")]
+        notify(pg, "ui:toggle", "while off")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "ui:toggle" in app.listening, what="on again")
+        assert app.channel_list.rows[0].state == "listening"
+        notify(pg, "ui:toggle", "back on")
+        await wait_for(pilot, lambda: payloads(app) == ["back on"], what="back on")
+
+
+async def test_notify_bar_sends_to_a_separate_listener(pg) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    with psycopg.connect(pg.dsn, autocommit=True) as other:
+        other.execute('LISTEN "ui bar"')
+        app = app_for(pg.dsn, "ui bar")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: "ui bar" in app.listening, what="listening")
+            await pilot.press("n", *'"ui bar" hello  world', "enter")
+            await wait_for(pilot, lambda: payloads(app) == ["hello  world"], what="own line")
+            assert app.notify_bar.input.value == ""
+            # Marked as sent by this pgtail.
+            line = app.log_view.lines[-1]
+            assert getattr(line, "pid", None) in app.log_view.own_pids
+            # Errors show inline and keep what was typed.
+            await pilot.press(*'"" oops', "enter")
+            await pilot.pause(0.1)
+            assert app.notify_bar.input.value == '"" oops'
+            assert "channel name" in str(app.notify_bar.query_one("#notify-error").render())
+            big = "ui " + "y" * 8000
+            app.notify_bar.input.value = big
+            await pilot.press("enter")
+            await pilot.pause(0.1)
+            assert app.notify_bar.input.value == big
+            assert "8000 bytes" in str(app.notify_bar.query_one("#notify-error").render())
+            # History walks back to the sent line.
+            app.notify_bar.input.value = ""
+            await pilot.press("up")
+            assert app.notify_bar.input.value == '"ui bar" hello  world'
+        received = [n.payload for n in other.notifies(timeout=2, stop_after=1)]
+    assert received == ["hello  world"]
+
+
+async def test_enter_on_a_channel_filters_the_log(pg) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(pg.dsn, "ui:f1", "ui:f2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: len(app.listening) == 2, what="listening")
+        for i in range(3):
+            notify(pg, "ui:f1", f"one {i}")
+            notify(pg, "ui:f2", f"two {i}")
+        await wait_for(pilot, lambda: len(payloads(app)) == 6, what="six lines")
+        app.channel_list.focus()
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app.log_view.filter == "ui:f2", what="filtered")
+        assert payloads(app) == ["two 0", "two 1", "two 2"]
+        notify(pg, "ui:f1", "hidden")
+        notify(pg, "ui:f2", "shown")
+        await wait_for(pilot, lambda: payloads(app)[-1:] == ["shown"], what="new f2 line")
+        assert "hidden" not in payloads(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.log_view.filter is None, what="unfiltered")
+        assert payloads(app)[-2:] == ["hidden", "shown"]
+        # A click on a row does the same as Enter.
+        await pilot.click("#channels", offset=(4, 1))
+        await wait_for(pilot, lambda: app.log_view.filter == "ui:f1", what="filtered by click")
+
+
+async def test_markup_and_escape_sequences_are_shown_literally(pg) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(pg.dsn, "ui:[b]markup")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
+        notify(pg, "ui:[b]markup", "[@click=app.quit]x[/]")
+        notify(pg, "ui:[b]markup", "\x1b]0;owned\x07\x1b[31mred\u202e")
+        await wait_for(pilot, lambda: len(payloads(app)) == 2, what="two lines")
+        await pilot.click("#log", offset=(60, 1))
+        await pilot.pause(0.1)
+        assert app.is_running
+        text = screen_text(app)
+        assert "[@click=app.quit]x[/]" in text
+        assert "\\x1b]0;owned\\x07\\x1b[31mred\\u202e" in text
+        assert "ui:[b]markup" in text
+        assert "\x1b" not in text
+
+
+async def test_scrollback_bound_still_shows_the_newest_line(pg) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(pg.dsn, "ui:bound", scrollback=50)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
+        for round_ in range(3):
+            import psycopg
+
+            with psycopg.connect(pg.dsn, autocommit=True) as conn:
+                conn.execute(
+                    "SELECT pg_notify('ui:bound', 'line ' || i) FROM generate_series(%s::int, %s::int) i",
+                    (round_ * 100, round_ * 100 + 99),
+                )
+            last = f"line {round_ * 100 + 99}"
+            await wait_for(pilot, lambda last=last: last in payloads(app), what="in lines")
+            await wait_for(pilot, lambda last=last: last in screen_text(app), what=last)
+            assert len(app.log_view.lines) <= 50
+        assert app.total == 300
+        assert app.channel_list.rows[0].count == 300

@@ -50,7 +50,9 @@ class ChannelList(OptionList):
     """Channels as two-line rows. Enter (or a click) filters the log to the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_listen", "Listen on/off", tooltip="LISTEN/UNLISTEN, keeping the row"),
+        Binding(
+            "space", "toggle_listen", "Listen on/off", tooltip="LISTEN/UNLISTEN, keeping the row"
+        ),
         Binding("d,delete", "remove", "Remove", tooltip="UNLISTEN and forget the channel"),
     ]
 

@@ -215,6 +215,25 @@ class NotificationLog(ScrollView, can_focus=True):
         self._scroll_to_end()
         self._update_titles()
 
+    def _pause(self) -> None:
+        if self.following and self.max_scroll_y > 0:
+            self.following = False
+            self.unseen = 0
+            self._update_titles()
+
+    # Scrolling towards older lines pauses even when the scroll itself has not moved yet.
+    def action_scroll_up(self) -> None:
+        self._pause()
+        super().action_scroll_up()
+
+    def action_page_up(self) -> None:
+        self._pause()
+        super().action_page_up()
+
+    def action_scroll_home(self) -> None:
+        self._pause()
+        super().action_scroll_home()
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if self._programmatic:
@@ -248,8 +267,15 @@ class NotificationLog(ScrollView, can_focus=True):
 
     # ---- rendering --------------------------------------------------------------------------
 
+    def _top(self) -> int:
+        # While following, the newest lines are drawn whatever scroll_y says: the scroll
+        # position can lag a layout pass behind a size change, the tail must not.
+        if self.following:
+            return max(0, len(self._view) - self.scrollable_content_region.height)
+        return int(self.scroll_y)
+
     def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_y) + y
+        index = self._top() + y
         width = self.size.width
         base = self.rich_style
         if index >= len(self._view) or index < 0:

@@ -29,7 +29,9 @@ async def wait_for(
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
+            raise AssertionError(
+                f"timed out waiting for {what or condition}:\n{screen_text(pilot.app)}"
+            )
         await pilot.pause(0.02)
 
 
@@ -45,5 +47,6 @@ def payloads(app: PgtailApp, channel: str | None = None) -> list[str]:
 def screen_text(app: PgtailApp) -> str:
     """What the terminal would show, as plain text."""
     return "\n".join(
-        "".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()
+        "".join(segment.text for segment in strip)
+        for strip in app.screen._compositor.render_strips()
     )

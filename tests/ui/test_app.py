@@ -138,3 +138,43 @@ async def test_scrollback_bound_still_shows_the_newest_line(pg) -> None:  # type
             assert len(app.log_view.lines) <= 50
         assert app.total == 300
         assert app.channel_list.rows[0].count == 300
+
+
+async def test_reconnecting_then_connected_with_a_gap_line(fresh_pg) -> None:  # type: ignore[no-untyped-def]
+    app = app_for(fresh_pg.dsn, "ui:outage")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.state.phase is Phase.CONNECTED, what="connected")
+        fresh_pg.stop()
+        await wait_for(pilot, lambda: app.state.phase is Phase.RECONNECTING, what="reconnecting")
+        await wait_for(pilot, lambda: "reconnecting (attempt" in screen_text(app), what="status")
+        fresh_pg.start()
+        await wait_for(pilot, lambda: app.state.phase is Phase.CONNECTED, 20, "connected again")
+        await wait_for(pilot, lambda: "connected since" in screen_text(app), what="status")
+        await wait_for(pilot, lambda: "── gap: connection lost at" in screen_text(app), what="gap")
+        notify(fresh_pg, "ui:outage", "after")
+        await wait_for(pilot, lambda: payloads(app) == ["after"], what="after the outage")
+
+
+async def test_flood_stays_bounded_responsive_and_counted(pg) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    app = app_for(pg.dsn, "ui:flood", scrollback=1000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
+        # Scroll up: the view pauses while the listener keeps reading.
+        with psycopg.connect(pg.dsn, autocommit=True) as conn:
+            conn.execute("SELECT pg_notify('ui:flood', 'p ' || i) FROM generate_series(1, 100) i")
+        await wait_for(pilot, lambda: "p 100" in screen_text(app), what="first 100")
+        app.log_view.focus()
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: not app.log_view.following, what="paused")
+        with psycopg.connect(pg.dsn, autocommit=True) as conn:
+            conn.execute("SELECT pg_notify('ui:flood', 'q ' || i) FROM generate_series(1, 30000) i")
+        await wait_for(pilot, lambda: app.total == 30_100, 20, "every notification counted")
+        assert len(app.log_view.lines) <= 1000
+        assert app.channel_list.rows[0].count == 30_100
+        await wait_for(pilot, lambda: "paused — " in screen_text(app), what="paused indicator")
+        # Keys still work, and End resumes following at the newest line.
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "q 30000" in screen_text(app), what="newest line")
+        assert app.log_view.following

@@ -68,18 +68,24 @@ class StatusLine(Static):
 
     def redraw(self) -> None:
         state = self.state
-        width = max(20, self.size.width or 80)
-        counts = f"  {self.total:,} received · {self.rate:,.0f}/s · {self.listening} listening"
-        server = escape(state.server)
+        width = max(20, (self.size.width or 80) - 2)
+        counts = f"{self.total:,} received · {self.rate:,.0f}/s · {self.listening} listening"
         phase = escape(describe_phase(state))
-        room = width - len(server) - len(counts) - 4
-        self.update(
-            Content.assemble(
-                (server, "bold"),
-                "  ",
-                (truncate(phase, max(10, room)), _PHASE_STYLES[state.phase]),
-                (counts, "dim"),
-            )
-        )
+        server = escape(state.server)
+        # The state matters most, then the counts; the server name gives way first.
+        room_for_server = width - len(phase) - len(counts) - 4
+        if room_for_server < 12:
+            counts = f"{self.total:,} · {self.rate:,.0f}/s"
+            room_for_server = width - len(phase) - len(counts) - 4
+        parts: list[str | tuple[str, str]] = []
+        if room_for_server >= 8:
+            parts += [(truncate(server, room_for_server), "bold"), "  "]
+        room_for_phase = width - len(counts) - 2 - (min(len(server), room_for_server) + 2)
+        parts.append((truncate(phase, max(10, room_for_phase)), _PHASE_STYLES[state.phase]))
+        parts += ["  ", (counts, "dim")]
+        self.update(Content.assemble(*parts))
         self.set_class(state.phase is Phase.RECONNECTING, "-reconnecting")
         self.set_class(state.phase is Phase.FAILED, "-failed")
+
+    def on_resize(self) -> None:
+        self.redraw()

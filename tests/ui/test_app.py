@@ -129,7 +129,8 @@ async def test_scrollback_bound_still_shows_the_newest_line(pg) -> None:  # type
 
             with psycopg.connect(pg.dsn, autocommit=True) as conn:
                 conn.execute(
-                    "SELECT pg_notify('ui:bound', 'line ' || i) FROM generate_series(%s::int, %s::int) i",
+                    "SELECT pg_notify('ui:bound', 'line ' || i)"
+                    " FROM generate_series(%s::int, %s::int) i",
                     (round_ * 100, round_ * 100 + 99),
                 )
             last = f"line {round_ * 100 + 99}"

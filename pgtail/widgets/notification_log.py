@@ -14,6 +14,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -253,7 +254,8 @@ class NotificationLog(ScrollView, can_focus=True):
 
     def _update_titles(self) -> None:
         scope = "all channels" if self.filter is None else f"only {escape(self.filter)}"
-        self.border_title = f"log · {scope}"
+        # A Content, not a str: a str title would be parsed as markup, and names are untrusted.
+        self.border_title = Content(f"log · {scope}")
         parts = []
         if not self.following:
             parts.append(f"paused — {self.unseen:,} new · End resumes")

@@ -118,6 +118,10 @@ async def test_markup_and_escape_sequences_are_shown_literally(pg) -> None:  # t
         assert "\\x1b]0;owned\\x07\\x1b[31mred\\u202e" in text
         assert "ui:[b]markup" in text
         assert "\x1b" not in text
+        # Filtering puts the name in the log's title: still literal.
+        app.channel_list.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "log · only ui:[b]markup" in screen_text(app), what="title")
 
 
 async def test_scrollback_bound_still_shows_the_newest_line(pg) -> None:  # type: ignore[no-untyped-def]

@@ -1,13 +1,413 @@
-"""Placeholder until the full-screen UI lands: the terminal gets the plain output."""
+"""The full-screen UI: composes the widgets, runs the core on its own thread, routes messages.
+
+Data flows one way: the listener (core thread) -> :class:`pgtail.inbox.Inbox` / messages -> the
+app -> widgets. Commands flow back: widget message -> app -> ``listener.subscribe()`` /
+``sender.notify()`` submitted to the core loop. The app holds no connection itself.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import asyncio
+import concurrent.futures
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
-from pgtail.settings import OutputMode, Settings
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from pgtail.channels import validate_channel
+from pgtail.core_thread import CoreThread
+from pgtail.dsn import Dsn, DsnError, parse
+from pgtail.inbox import Inbox, RateMeter
+from pgtail.listener import Listener, ListenerOptions
+from pgtail.messages import (
+    ChannelAddRequested,
+    ChannelFilterChanged,
+    ChannelRemoveRequested,
+    ChannelToggleRequested,
+    ConnectionStateChanged,
+    ListenChannelsChanged,
+    ListenerWarned,
+    NotifyFinished,
+    NotifyRequested,
+)
+from pgtail.models import (
+    ChannelsChanged,
+    ConnectionState,
+    Gap,
+    ListenerEvent,
+    ListenerWarning,
+    NotificationBatch,
+    Phase,
+)
+from pgtail.sender import Sender, SendError
+from pgtail.settings import Settings
+from pgtail.text import escape
+from pgtail.widgets.add_channel import AddChannelScreen
+from pgtail.widgets.channel_list import ChannelList, ChannelRow, ListenState
+from pgtail.widgets.failed_screen import FailedScreen
+from pgtail.widgets.help_screen import HelpScreen
+from pgtail.widgets.notification_log import NotificationLog
+from pgtail.widgets.notify_bar import NotifyBar
+from pgtail.widgets.status_line import StatusLine
+
+EXIT_OK = 0
+EXIT_FAILED = 2
+
+#: How often the app takes notifications from the inbox (and repaints the log).
+DRAIN_INTERVAL = 1 / 15
+
+ListenerFactory = Callable[[Callable[[ListenerEvent], None]], Listener]
+
+
+class PgtailApp(App[int]):
+    """tail -f for LISTEN/NOTIFY."""
+
+    CSS_PATH = "pgtail.tcss"
+    TITLE = "pgtail"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "help", "Help"),
+        Binding("n", "focus_notify", "Notify"),
+        Binding("a", "add_channel", "Add"),
+        Binding("c", "clear_log", "Clear"),
+        Binding("s", "toggle_sidebar", "Channels"),
+        Binding("escape", "focus_log", "Log", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        dsn: Dsn,
+        listener_factory: ListenerFactory,
+        sender: Sender,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        """What the user asked for."""
+        self.dsn = dsn
+        self.inbox = Inbox(settings.scrollback)
+        """Where the core thread leaves notifications for the next drain."""
+        self.listener = listener_factory(self._on_core_event)
+        self.sender = sender
+        self.core = CoreThread(self.listener)
+        self.state: ConnectionState = self.listener.state
+        """The latest connection state."""
+        self.channel_order: list[str] = list(self.listener.wanted)
+        """Every channel with a row, in the order added (including ones toggled off)."""
+        self.off: set[str] = set()
+        """Channels toggled off: not listened on, row kept."""
+        self.listening: frozenset[str] = frozenset()
+        self.counts: dict[str, int] = {}
+        self.last_seen: dict[str, float] = {}
+        self.total = 0
+        """Notifications received since the start (exact, also when not all were shown)."""
+        self.exit_code = EXIT_OK
+        self._rate = RateMeter()
+        self._last_slow_tick = 0.0
+        if not settings.color:
+            self.add_class("-no-color")
+
+    # ---- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        # Kept as attributes: while a modal screen is up, queries would search that screen.
+        self.channel_list = ChannelList(color=self.settings.color, id="channels")
+        self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
+        self.notify_bar = NotifyBar(self._channel_names, id="notify")
+        self.status_line = StatusLine(self.state, id="status")
+        with Horizontal(id="main"):
+            yield self.channel_list
+            yield self.log_view
+        with Vertical(id="bottom"):
+            yield self.notify_bar
+            yield self.status_line
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.channel_list.border_title = "channels"
+        self._update_channel_rows()
+        self.core.start()
+        self._submit(self.sender.connect(), self._learn_sender_pid)
+        self.set_interval(DRAIN_INTERVAL, self._tick)
+        self.log_view.focus()
+
+    async def on_unmount(self) -> None:
+        await self._stop_core()
+
+    async def _stop_core(self) -> None:
+        if self.core.loop.is_closed():
+            return
+        future = self.core.submit(self.sender.close())
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(future), 2.0)
+        except Exception:
+            future.cancel()
+        # Joining the thread blocks: do it off the UI loop so the terminal is restored promptly.
+        await asyncio.to_thread(self.core.stop)
+
+    # ---- from the core thread ----------------------------------------------------------------
+
+    def _on_core_event(self, event: ListenerEvent) -> None:
+        """Runs on the core thread: must stay cheap and never touch widgets."""
+        if isinstance(event, NotificationBatch):
+            self.inbox.put_notifications(event.items)
+        elif isinstance(event, Gap):
+            self.inbox.put_gap(event)
+        elif isinstance(event, ConnectionState):
+            self.post_message(ConnectionStateChanged(event))
+        elif isinstance(event, ChannelsChanged):
+            self.post_message(ListenChannelsChanged(event))
+        elif isinstance(event, ListenerWarning):
+            self.post_message(ListenerWarned(event.message))
+
+    def _tick(self) -> None:
+        """Drain the inbox into the log, and move the live numbers on."""
+        drained = self.inbox.drain()
+        now = time.monotonic()
+        if drained is not None:
+            self.log_view.add(drained.items, drained.dropped)
+            self.counts, self.last_seen, self.total = (
+                drained.counts,
+                drained.last_seen,
+                drained.total,
+            )
+            self._update_channel_rows()
+        slow = now - self._last_slow_tick >= 0.25
+        if slow:
+            self._last_slow_tick = now
+            rate = self._rate.sample(self.total, now)
+            self.status_line.set_counts(self.total, rate, len(self.listening))
+            if drained is None:
+                self.channel_list.refresh_rows()
+
+    def on_connection_state_changed(self, message: ConnectionStateChanged) -> None:
+        self.state = message.state
+        self.status_line.set_state(message.state)
+        if message.state.phase is Phase.FAILED:
+            self.exit_code = EXIT_FAILED
+            self.push_screen(
+                FailedScreen(message.state.server, message.state.last_error or "unknown error")
+            )
+
+    def on_listen_channels_changed(self, message: ListenChannelsChanged) -> None:
+        # Rows are the user's to add and remove; the core only says what is listened on.
+        self.listening = message.change.listening
+        self._update_channel_rows()
+        self.status_line.set_counts(self.total, self.status_line.rate, len(self.listening))
+
+    def on_listener_warned(self, message: ListenerWarned) -> None:
+        self.notify(escape(message.text), title="pgtail", severity="warning", markup=False)
+
+    # ---- channel commands ---------------------------------------------------------------------
+
+    def _channel_names(self) -> Iterable[str]:
+        return list(self.channel_order)
+
+    def _update_channel_rows(self) -> None:
+        rows = []
+        wanted = set(self.listener.wanted)
+        for name in self.channel_order:
+            state: ListenState
+            if name in self.off:
+                state = "off"
+            elif name in self.listening:
+                state = "listening"
+            else:
+                state = "pending"
+            if name not in wanted and name not in self.off:
+                state = "pending"
+            rows.append(ChannelRow(name, state, self.counts.get(name, 0), self.last_seen.get(name)))
+        self.channel_list.set_rows(rows)
+
+    def action_add_channel(self) -> None:
+        def added(name: str | None) -> None:
+            if name:
+                self.post_message(ChannelAddRequested(name))
+
+        self.push_screen(AddChannelScreen(), added)
+
+    @on(ChannelAddRequested)
+    def _add_channel(self, message: ChannelAddRequested) -> None:
+        name = message.name
+        try:
+            validate_channel(name)
+        except ValueError as exc:
+            self.notify(escape(str(exc)), severity="error", markup=False)
+            return
+        self.off.discard(name)
+        if name not in self.channel_order:
+            self.channel_order.append(name)
+        self._update_channel_rows()
+        self._submit(self.listener.subscribe(name), self._warn_on_error(name, forget=True))
+
+    @on(ChannelRemoveRequested)
+    def _remove_channel(self, message: ChannelRemoveRequested) -> None:
+        name = message.name
+        if name in self.channel_order:
+            self.channel_order.remove(name)
+        self.off.discard(name)
+        if self.log_view.filter == name:
+            self.channel_list.filter = None
+            self.log_view.set_filter(None)
+        self._update_channel_rows()
+        self._submit(self.listener.unsubscribe(name), self._warn_on_error(name))
+
+    @on(ChannelToggleRequested)
+    def _toggle_channel(self, message: ChannelToggleRequested) -> None:
+        name = message.name
+        if message.listen:
+            self.off.discard(name)
+            self._submit(self.listener.subscribe(name), self._warn_on_error(name))
+        else:
+            self.off.add(name)
+            self._submit(self.listener.unsubscribe(name), self._warn_on_error(name))
+        self._update_channel_rows()
+
+    @on(ChannelFilterChanged)
+    def _filter_log(self, message: ChannelFilterChanged) -> None:
+        self.log_view.set_filter(message.name)
+
+    def _warn_on_error(
+        self, name: str, forget: bool = False
+    ) -> Callable[[concurrent.futures.Future[Any]], None]:
+        """A done-callback (core thread) that reports a failed LISTEN/UNLISTEN."""
+
+        def done(future: concurrent.futures.Future[Any]) -> None:
+            exc = None if future.cancelled() else future.exception()
+            if exc is not None:
+                self.post_message(ListenerWarned(f"channel {name!r}: {exc}"))
+                if forget:
+                    # The server refused the LISTEN and the core forgot the name: so does the UI.
+                    self.post_message(ChannelRemoveRequested(name))
+
+        return done
+
+    # ---- NOTIFY --------------------------------------------------------------------------------
+
+    @on(NotifyRequested)
+    def _send(self, message: NotifyRequested) -> None:
+        line = message.line
+
+        async def send() -> int | None:
+            await self.sender.notify(message.channel, message.payload)
+            return self.sender.backend_pid
+
+        def done(future: concurrent.futures.Future[int | None]) -> None:
+            exc = None if future.cancelled() else future.exception()
+            if exc is None and not future.cancelled():
+                self.call_from_thread(self._sent, line, future.result())
+            else:
+                error = str(exc) if isinstance(exc, SendError) else f"not sent: {exc}"
+                self.post_message(NotifyFinished(error))
+
+        self._submit(send(), done)
+
+    def _sent(self, line: str, pid: int | None) -> None:
+        if pid is not None:
+            self._own_pid(pid)
+        self.notify_bar.sent(line)
+
+    def on_notify_finished(self, message: NotifyFinished) -> None:
+        if message.error is not None:
+            self.notify_bar.failed(message.error)
+
+    def _learn_sender_pid(self, future: concurrent.futures.Future[int | None]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            pid = future.result()
+            if pid is not None:
+                self.call_from_thread(self._own_pid, pid)
+
+    def _own_pid(self, pid: int) -> None:
+        if pid not in self.log_view.own_pids:
+            self.log_view.own_pids.add(pid)
+            self.log_view.refresh()
+
+    def _submit(
+        self,
+        coro: Any,
+        callback: Callable[[concurrent.futures.Future[Any]], None] | None = None,
+    ) -> None:
+        if self.core.loop.is_closed():
+            coro.close()
+            return
+        future = self.core.submit(coro)
+        if callback is not None:
+            future.add_done_callback(callback)
+
+    # ---- actions --------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_focus_notify(self) -> None:
+        self.notify_bar.input.focus()
+
+    def action_focus_log(self) -> None:
+        self.log_view.focus()
+
+    def action_clear_log(self) -> None:
+        self.log_view.clear()
+
+    def action_toggle_sidebar(self) -> None:
+        channels = self.channel_list
+        channels.display = not channels.display
+        if not channels.display and channels.has_focus:
+            self.log_view.focus()
+
+    async def action_quit(self) -> None:
+        self.exit(self.exit_code)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Add channel", "LISTEN on a new channel", self.action_add_channel)
+        yield SystemCommand("Clear log", "Forget every line in the log", self.action_clear_log)
+        yield SystemCommand("Focus NOTIFY bar", "Send a notification", self.action_focus_notify)
+        yield SystemCommand(
+            "Toggle channel list", "Show or hide the channel list", self.action_toggle_sidebar
+        )
+        yield SystemCommand("Follow log", "Jump to the newest line", self.log_view.action_follow)
+        yield SystemCommand("Keys", "Show every key", self.action_help)
+
+
+def make_app(
+    settings: Settings,
+    *,
+    dsn: Dsn | None = None,
+    listener_factory: ListenerFactory | None = None,
+    options: ListenerOptions | None = None,
+) -> PgtailApp:
+    """Build the app for *settings*. Raises DsnError / ValueError for a bad DSN or channel."""
+    dsn = dsn if dsn is not None else parse(settings.dsn)
+    if listener_factory is None:
+
+        def listener_factory(on_event: Callable[[ListenerEvent], None]) -> Listener:
+            return Listener(dsn, settings.channels, on_event, options)
+
+    return PgtailApp(settings, dsn, listener_factory, Sender(dsn))
 
 
 def run(settings: Settings) -> int:
-    from pgtail.plain import run as run_pipe
-
-    return run_pipe(replace(settings, mode=OutputMode.PLAIN))
+    """The full-screen UI's main: returns the process exit code."""
+    try:
+        app = make_app(settings)
+    except (DsnError, ValueError) as exc:
+        print(f"pgtail: error: {escape(str(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    result = app.run()
+    if app.core.failed:
+        state = app.core.final_state
+        reason = state.last_error if state is not None else None
+        print(f"pgtail: error: {escape(reason or 'connection failed')}", file=sys.stderr)
+        return EXIT_FAILED
+    return result if isinstance(result, int) else EXIT_OK

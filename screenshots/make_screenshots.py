@@ -1,0 +1,109 @@
+"""Regenerate the screenshots in this folder from real runs against a throw-away server.
+
+    python screenshots/make_screenshots.py
+
+Writes SVG (Textual's own export) and, when ``rsvg-convert`` is installed, PNG.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]
+
+from harness import PgServer, notify  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
+
+from pgtail.app import PgtailApp, make_app  # noqa: E402
+from pgtail.backoff import Backoff  # noqa: E402
+from pgtail.listener import ListenerOptions  # noqa: E402
+from pgtail.models import Notification, Phase  # noqa: E402
+from pgtail.settings import OutputMode, Settings  # noqa: E402
+
+CHANNELS = ("orders", "jobs:insert", "cache.invalidate", "Audit Log")
+TRAFFIC = [
+    ("orders", '{"id": 1041, "status": "paid", "total": "129.90"}'),
+    ("jobs:insert", '{"job": "send_invoice", "order": 1041}'),
+    ("cache.invalidate", "product:88"),
+    ("orders", '{"id": 1042, "status": "new", "total": "18.00"}'),
+    ("Audit Log", "user 7 changed role of user 12 to admin"),
+    ("jobs:insert", '{"job": "resize_image", "asset": "a/9f3.png"}'),
+    ("cache.invalidate", "category:shoes"),
+    ("orders", '{"id": 1041, "status": "shipped"}'),
+    ("Audit Log", "login failed for \x1b[31mroot\x1b[0m from 10.0.0.7"),
+    ("cache.invalidate", "[@click=app.quit]not a link[/]"),
+    ("jobs:insert", '{"job": "send_invoice", "order": 1042}'),
+    ("orders", '{"id": 1043, "status": "new", "total": "7.50"}'),
+]
+SIZE = (120, 34)
+
+
+async def until(pilot: Pilot[int], condition: object, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not callable(condition) or not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await pilot.pause(0.05)
+
+
+def save(app: PgtailApp, name: str) -> None:
+    svg = os.path.join(HERE, f"{name}.svg")
+    app.save_screenshot(filename=f"{name}.svg", path=HERE)
+    if shutil.which("rsvg-convert"):
+        png = os.path.join(HERE, f"{name}.png")
+        subprocess.run(["rsvg-convert", "-o", png, svg], check=True)
+    print(f"wrote screenshots/{name}.svg")
+
+
+def shown(app: PgtailApp) -> int:
+    return sum(isinstance(line, Notification) for line in app.log_view.lines)
+
+
+async def main() -> None:
+    with PgServer() as pg:
+        settings = Settings(dsn=pg.dsn, channels=CHANNELS, mode=OutputMode.TUI)
+        app = make_app(settings, options=ListenerOptions(backoff=Backoff(initial=2, cap=5)))
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: len(app.listening) == len(CHANNELS))
+            for channel, payload in TRAFFIC:
+                notify(pg, channel, payload)
+                await pilot.pause(0.05)
+            # One sent from pgtail's own NOTIFY bar, marked as such in the log.
+            await pilot.press("n", *'orders {"id": 1044, "status": "new"}', "enter")
+            await until(pilot, lambda: shown(app) == len(TRAFFIC) + 1)
+            await pilot.press("escape", "n", *'"Audit Log" user 7 logged out')
+            await pilot.pause(0.3)
+            save(app, "main")
+
+            await pilot.press("escape", "question_mark")
+            await pilot.pause(0.3)
+            save(app, "help")
+            await pilot.press("escape")
+
+            app.channel_list.focus()
+            await pilot.press("down", "enter")
+            await pilot.pause(0.3)
+            save(app, "filtered")
+            await pilot.press("enter")
+
+            pg.stop()
+            await until(pilot, lambda: app.state.phase is Phase.RECONNECTING)
+            await pilot.pause(1.0)
+            save(app, "reconnecting")
+            pg.start()
+            await until(pilot, lambda: app.state.phase is Phase.CONNECTED, timeout=30)
+            await until(pilot, lambda: len(app.listening) == len(CHANNELS))
+            notify(pg, "orders", '{"id": 1045, "status": "new"}')
+            await pilot.pause(0.5)
+            save(app, "after-gap")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

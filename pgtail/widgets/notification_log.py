@@ -19,9 +19,9 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pgtail.formats import clock_time
 from pgtail.inbox import LogItem
 from pgtail.models import Gap, Notification
-from pgtail.plain import clock_time
 from pgtail.text import escape, truncate
 
 #: Channel colours; a channel's colour comes from a hash of its name, so it is stable.

@@ -7,8 +7,8 @@ import time
 from textual.content import Content
 from textual.widgets import Static
 
+from pgtail.formats import clock_time
 from pgtail.models import ConnectionState, Phase
-from pgtail.plain import clock_time
 from pgtail.text import escape, truncate
 
 _PHASE_STYLES = {

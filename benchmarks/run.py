@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import fcntl
 import os
 import pty
 import re
@@ -36,7 +37,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import fcntl
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,7 @@ for _path in (ROOT, ROOT / "tests"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from harness.pgserver import PgServer  # noqa: E402
+from harness.pgserver import PgServer, reap_stale_temp_dirs  # noqa: E402
 
 CHANNEL = "bench"
 #: Notifications per sending transaction: big enough that commits are not the cost.
@@ -216,9 +216,8 @@ def _wait_stderr(proc: subprocess.Popen[bytes], pattern: bytes, timeout: float) 
             break
         seen.append(line)
         if pattern in line:
-            stream = proc.stderr
             threading.Thread(
-                target=lambda: seen.extend(iter(stream.readline, b"")), daemon=True
+                target=seen.extend, args=(iter(proc.stderr.readline, b""),), daemon=True
             ).start()
             return seen
     raise RuntimeError(
@@ -247,19 +246,9 @@ def measure_pipe(
         _wait_stderr(proc, b"connected to", 15)
         if profile:
             # Collapsed stacks of the pgtail process, for flamegraph.pl or speedscope.
+            spy_args = ["record", "--nonblocking", "--format", "raw", "--rate", "250"]
             spy = subprocess.Popen(
-                [
-                    "py-spy",
-                    "record",
-                    "--nonblocking",
-                    "--format",
-                    "raw",
-                    "--rate",
-                    "250",
-                    "-o",
-                    profile,
-                ]
-                + ["--pid", str(proc.pid)],
+                ["py-spy", *spy_args, "-o", profile, "--pid", str(proc.pid)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -338,7 +327,9 @@ class Terminal:
     of the screen text.
     """
 
-    def __init__(self, args: list[str], cols: int = 120, rows: int = 30, **env: str) -> None:
+    def __init__(
+        self, args: list[str], cols: int = 120, rows: int = 30, env: dict[str, str] | None = None
+    ) -> None:
         import pyte
 
         self.screen = pyte.Screen(cols, rows)
@@ -348,7 +339,9 @@ class Terminal:
         self.started = time.monotonic()
         pid, fd = pty.fork()
         if pid == 0:  # the child: become pgtail
-            full_env = pgtail_env(TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows), **env)
+            full_env = pgtail_env(
+                TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows), **(env or {})
+            )
             os.execve(sys.executable, pgtail_command(*args), full_env)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.pid, self.fd = pid, fd
@@ -439,7 +432,7 @@ def shown_count(text: str, count_re: re.Pattern[str]) -> int | None:
 
 @contextlib.contextmanager
 def terminal(pg: PgServer, args: list[str], **env: str) -> Iterator[Terminal]:
-    term = Terminal(["--dsn", pg.dsn, "-c", CHANNEL, *args], **env)
+    term = Terminal(["--dsn", pg.dsn, "-c", CHANNEL, *args], env=env)
     try:
         yield term
     finally:
@@ -648,7 +641,14 @@ def run(argv: list[str] | None = None) -> Report:
     return report
 
 
+def _sigterm_to_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> None:
+    # As an interrupt, SIGTERM (``timeout``) still stops the server and any pgtail started.
+    signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
+    reap_stale_temp_dirs()
     report = run()
     print(report.table())
 

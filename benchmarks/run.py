@@ -194,9 +194,13 @@ def measure_baseline(pg: PgServer, n: int, report: Report) -> float:
 # --------------------------------------------------------------------------- pipe mode
 
 
+#: The checkout whose pgtail is measured (``--pgtail-path``); this one by default.
+PGTAIL_PATH = str(ROOT)
+
+
 def pgtail_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYTHONPATH"] = PGTAIL_PATH
     env.update(extra)
     return env
 
@@ -239,6 +243,7 @@ def measure_pipe(
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         env=pgtail_env(),
+        cwd=PGTAIL_PATH,  # ``-m`` puts the working directory first on sys.path
     )
     spy = None
     try:
@@ -342,6 +347,7 @@ class Terminal:
             full_env = pgtail_env(
                 TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows), **(env or {})
             )
+            os.chdir(PGTAIL_PATH)  # ``-m`` puts the working directory first on sys.path
             os.execve(sys.executable, pgtail_command(*args), full_env)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.pid, self.fd = pid, fd
@@ -449,6 +455,8 @@ def measure_tui(
         drawn = term.wait_for(lambda t: shown_count(t, count_re) is not None, 10)
         if drawn is None:
             # A UI that shows no count yet: say so, leave the rows in the table.
+            screen = term.text().rstrip()
+            print(f"  no count on the screen; it shows:\n{screen}", file=sys.stderr)
             for name in (
                 "TUI start -> connected and drawn",
                 "TUI throughput to status line",
@@ -615,6 +623,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--skip-tui", action="store_true", help="only the sender, baseline and pipe mode"
     )
+    p.add_argument("--pgtail-path", metavar="DIR", help="measure the pgtail of this checkout")
     p.add_argument("--profile-pipe", metavar="FILE", help="record pgtail --json with py-spy")
     p.add_argument("--count-regex", default=COUNT_RE, help="how the UI's status line shows a count")
     p.add_argument("--key", default="?", help="key whose effect is timed during the flood (?)")
@@ -628,7 +637,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run(argv: list[str] | None = None) -> Report:
+    global PGTAIL_PATH
     opts = parse_args(argv)
+    PGTAIL_PATH = os.path.abspath(opts.pgtail_path or ROOT)
     report = Report()
     n = opts.n
     print(f"pgtail benchmark: N = {n:,}, {os.cpu_count()} CPUs", file=sys.stderr, flush=True)

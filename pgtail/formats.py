@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from pgtail.inspector import SenderInfo
-from pgtail.models import Notification
+from pgtail.models import Notification, NotificationBatch
 from pgtail.text import escape, is_safe
 
 _encode_text: Callable[[str], str] = json.encoder.encode_basestring
@@ -66,3 +67,40 @@ def format_json(batch: list[Notification], senders: Mapping[int, SenderInfo] | N
             f'"payload": {json_string(n.payload)}{sender}}}\n'
         )
     return "".join(lines)
+
+
+#: Bytes that stand for themselves inside a JSON string and are harmless on a terminal.
+_JSON_PLAIN = bytes(range(0x20, 0x7F)).replace(b'"', b"").replace(b"\\", b"")
+_NOT_JSON_PLAIN = re.compile(b"[^" + re.escape(_JSON_PLAIN) + b"]")
+
+
+def format_json_batch(batch: NotificationBatch) -> bytes:
+    """:func:`format_json` of a batch, as UTF-8 bytes.
+
+    A batch still holding libpq's raw UTF-8 bytes is formatted from them directly: a payload of
+    printable ASCII without quotes or backslashes is its own JSON string, so it is copied as it
+    is; any other payload takes the decoding path of :func:`format_json`. The output is the same
+    either way.
+    """
+    if batch.decoded or batch.codec != "utf-8":
+        return format_json(batch.items).encode()
+    stamp = json_string(iso_time(batch.received)).encode()
+    heads: dict[bytes, bytes] = {}
+    for relname in {n.relname for n in batch.raw}:
+        channel = json_string(relname.decode("utf-8", "replace")).encode()
+        heads[relname] = b'{"time": ' + stamp + b', "channel": ' + channel + b', "pid": '
+    payloads = [n.extra for n in batch.raw]
+    if not b"".join(payloads).translate(None, _JSON_PLAIN):
+        # The whole batch is plain: one format per line, no decoding at all.
+        return b"".join(
+            [b'%s%d, "payload": "%s"}\n' % (heads[n.relname], n.be_pid, n.extra) for n in batch.raw]
+        )
+    lines = []
+    for n in batch.raw:
+        extra = n.extra
+        if _NOT_JSON_PLAIN.search(extra) is None:
+            payload = b'"' + extra + b'"'
+        else:
+            payload = json_string(extra.decode("utf-8", "replace")).encode()
+        lines.append(b'%s%d, "payload": %s}\n' % (heads[n.relname], n.be_pid, payload))
+    return b"".join(lines)

@@ -40,7 +40,6 @@ from pgtail.models import (
     Gap,
     ListenerEvent,
     ListenerWarning,
-    Notification,
     NotificationBatch,
     Phase,
 )
@@ -474,28 +473,35 @@ class Listener:
             self._send_next(pgconn)
 
     def _deliver_raw(self) -> None:
-        """Decode what libpq has read and hand the wanted notifications out as one batch."""
+        """Hand the wanted notifications libpq has read out as one batch, still undecoded.
+
+        Channels are matched on their bytes (the server sends exactly the bytes of a LISTENed
+        name), so nothing is decoded here: the batch decodes itself when a sink asks for items.
+        """
         raw = self._raw
         if not raw:
             return
         self._raw = []
-        codec = self._codec
-        deliver = self._deliver
-        now = time.time()
-        items = []
-        for n in raw:
-            channel = n.relname.decode(codec, "replace")
-            if channel in deliver:
-                items.append(Notification(channel, n.extra.decode(codec, "replace"), n.be_pid, now))
-            elif channel == self._probe_channel and self._probe_seen is not None:
+        wanted = self._deliver_names()
+        batch = [n for n in raw if n.relname in wanted]
+        if len(batch) != len(raw) and self._probe_seen is not None:
+            probe = self._probe_channel.encode(self._codec)
+            if any(n.relname == probe for n in raw):
                 self._probe_seen.set()
-        if items:
-            self._emit(NotificationBatch(items))
+        if batch:
+            self._emit(NotificationBatch(raw=batch, codec=self._codec, received=time.time()))
+
+    def _deliver_names(self) -> set[bytes]:
+        """The delivered channels as the server sends them: in the connection's encoding."""
+        names = set()
+        for name in self._deliver:
+            with contextlib.suppress(UnicodeEncodeError):  # never LISTENed: cannot be sent
+                names.add(name.encode(self._codec))
+        return names
 
     def _read_notifies(self, pgconn: pq.abc.PGconn) -> None:
-        raw = self._raw
-        while (n := pgconn.notifies()) is not None:
-            raw.append(n)
+        # iter(callable, sentinel) drains libpq's queue without a Python-level loop.
+        self._raw.extend(iter(pgconn.notifies, None))
 
     # ---- helpers ----------------------------------------------------------------------------
 

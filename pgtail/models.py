@@ -7,7 +7,9 @@ core, the pipe mode and the Textual app can share it without importing each othe
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 #: PostgreSQL truncates identifiers (and so channel names) to this many bytes (NAMEDATALEN - 1).
 MAX_CHANNEL_BYTES = 63
@@ -29,11 +31,76 @@ class Notification:
     """When pgtail read it from the socket, as a Unix timestamp."""
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationBatch:
-    """Notifications read together; the core hands them out in batches to keep the sinks cheap."""
+class RawNotify(Protocol):
+    """One notification as libpq hands it over (``psycopg.pq.PGnotify``): undecoded bytes."""
 
-    items: list[Notification]
+    @property
+    def relname(self) -> bytes: ...
+    @property
+    def extra(self) -> bytes: ...
+    @property
+    def be_pid(self) -> int: ...
+
+
+class NotificationBatch:
+    """Notifications read together; the core hands them out in batches to keep the sinks cheap.
+
+    The core builds batches from libpq's raw notifications and decodes them only when
+    :attr:`items` is first read: in a flood, pipe mode formats straight from the bytes and never
+    creates a :class:`Notification` per line. Built from a list, a batch is just that list.
+    """
+
+    __slots__ = ("_items", "codec", "raw", "received")
+
+    def __init__(
+        self,
+        items: list[Notification] | None = None,
+        *,
+        raw: Sequence[RawNotify] = (),
+        codec: str = "utf-8",
+        received: float = 0.0,
+    ) -> None:
+        self._items = items
+        self.raw = raw
+        """The undecoded notifications (empty when built from *items*)."""
+        self.codec = codec
+        """The Python codec of the connection's encoding; bad bytes become U+FFFD."""
+        self.received = received
+        """When the raw notifications were read (Unix time), the same for all of them."""
+
+    @property
+    def items(self) -> list[Notification]:
+        """The notifications, decoded (once, on first use)."""
+        if self._items is None:
+            codec, received = self.codec, self.received
+            self._items = [
+                Notification(
+                    n.relname.decode(codec, "replace"),
+                    n.extra.decode(codec, "replace"),
+                    n.be_pid,
+                    received,
+                )
+                for n in self.raw
+            ]
+        return self._items
+
+    @property
+    def decoded(self) -> bool:
+        """True when :attr:`items` exists already (always for a batch built from a list)."""
+        return self._items is not None
+
+    def __len__(self) -> int:
+        return len(self._items) if self._items is not None else len(self.raw)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NotificationBatch):
+            return NotImplemented
+        return self.items == other.items
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"NotificationBatch({self.items!r})"
 
 
 class Phase(enum.Enum):

@@ -15,10 +15,10 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from pgtail.dsn import DsnError, parse
-from pgtail.formats import clock_time, format_json, format_plain
+from pgtail.formats import clock_time, format_json, format_json_batch, format_plain
 from pgtail.inspector import Inspector
 from pgtail.listener import Listener, ListenerOptions
 from pgtail.models import (
@@ -74,7 +74,11 @@ class PipeSink:
         self, mode: OutputMode, out: TextIO, err: TextIO, inspector: Inspector | None = None
     ) -> None:
         self._format = format_json if mode is OutputMode.JSON else format_plain
+        self._json = mode is OutputMode.JSON
         self._out = out
+        # JSON lines are made as bytes from the raw batch and go to the binary stream underneath
+        # (sys.stdout.buffer) when there is one, skipping a decode and re-encode per batch.
+        self._binary: BinaryIO | None = getattr(out, "buffer", None)
         self._err = err
         self.closed = False
         self.on_closed: Callable[[], None] = lambda: None
@@ -85,11 +89,17 @@ class PipeSink:
 
     def __call__(self, event: ListenerEvent) -> None:
         if isinstance(event, NotificationBatch):
-            self.count += len(event.items)
+            self.count += len(event)
             if self.closed:
                 return
             if self._pending is not None:
                 self._pending.put_nowait(event.items)
+            elif self._json:
+                data = format_json_batch(event)
+                if self._binary is not None:
+                    self._write_bytes(self._binary, data)
+                else:
+                    self._write(data.decode())
             else:
                 self._write(self._format(event.items))
         elif isinstance(event, ConnectionState):
@@ -124,6 +134,14 @@ class PipeSink:
         with contextlib.suppress(OSError, ValueError):
             self._err.write(f"pgtail: {line}\n")
             self._err.flush()
+
+    def _write_bytes(self, out: BinaryIO, data: bytes) -> None:
+        try:
+            out.write(data)
+            out.flush()
+        except (BrokenPipeError, ValueError):
+            self.closed = True
+            self.on_closed()
 
     def _write(self, text: str) -> None:
         try:

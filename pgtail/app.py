@@ -19,6 +19,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from pgtail.channels import validate_channel
@@ -32,6 +33,7 @@ from pgtail.messages import (
     ChannelRemoveRequested,
     ChannelToggleRequested,
     ConnectionStateChanged,
+    InboxReady,
     ListenChannelsChanged,
     ListenerWarned,
     NotifyFinished,
@@ -60,8 +62,10 @@ from pgtail.widgets.status_line import StatusLine
 EXIT_OK = 0
 EXIT_FAILED = 2
 
-#: How often the app takes notifications from the inbox (and repaints the log).
-DRAIN_INTERVAL = 1 / 15
+#: How often the status line and channel rows move on (counts, rate, "3s ago").
+STATUS_INTERVAL = 0.25
+#: Shortest time between two drains when the last one did not fill the log's height.
+CALM_INTERVAL = 1 / 60
 
 ListenerFactory = Callable[[Callable[[ListenerEvent], None]], Listener]
 
@@ -95,7 +99,7 @@ class PgtailApp(App[int]):
         self.settings = settings
         """What the user asked for."""
         self.dsn = dsn
-        self.inbox = Inbox(settings.scrollback)
+        self.inbox = Inbox(settings.scrollback, on_ready=self._wake_ui)
         """Where the core thread leaves notifications for the next drain."""
         self.listener = listener_factory(self._on_core_event)
         self.sender = sender
@@ -114,6 +118,11 @@ class PgtailApp(App[int]):
         self.exit_code = EXIT_OK
         self._rate = RateMeter()
         self._last_slow_tick = 0.0
+        # A drain that scrolls the whole log repaints every row: during a flood drains are spaced
+        # 1/fps apart so the bytes sent to the terminal stay bounded (a slow SSH link).
+        self._flood_interval = 1 / max(1, settings.fps)
+        self._next_drain = 0.0
+        self._drain_timer: Timer | None = None
         if not settings.color:
             self.add_class("-no-color")
 
@@ -138,7 +147,7 @@ class PgtailApp(App[int]):
         self._update_channel_rows()
         self.core.start()
         self._submit(self.sender.connect(), self._learn_sender_pid)
-        self.set_interval(DRAIN_INTERVAL, self._tick)
+        self.set_interval(STATUS_INTERVAL, self._tick)
         self.log_view.focus()
 
     async def on_unmount(self) -> None:
@@ -170,11 +179,31 @@ class PgtailApp(App[int]):
         elif isinstance(event, ListenerWarning):
             self.post_message(ListenerWarned(event.message))
 
+    def _wake_ui(self) -> None:
+        """Runs on the core thread. (Not named _on_inbox_ready: Textual would call that for
+        every InboxReady message, which would post another one.)"""
+        self.post_message(InboxReady())
+
+    def on_inbox_ready(self, _message: InboxReady) -> None:
+        if self._drain_timer is not None:
+            return  # a drain is already due
+        wait = self._next_drain - time.monotonic()
+        if wait <= 0:
+            self._tick()
+        else:
+            self._drain_timer = self.set_timer(wait, self._timed_drain)
+
+    def _timed_drain(self) -> None:
+        self._drain_timer = None
+        self._tick()
+
     def _tick(self) -> None:
         """Drain the inbox into the log, and move the live numbers on."""
         drained = self.inbox.drain()
         now = time.monotonic()
         if drained is not None:
+            flooding = len(drained.items) + drained.dropped >= max(1, self.log_view.size.height)
+            self._next_drain = now + (self._flood_interval if flooding else CALM_INTERVAL)
             self.log_view.add(drained.items, drained.dropped)
             self.counts, self.last_seen, self.total = (
                 drained.counts,

@@ -77,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="lines the UI's log keeps (default: 10000)",
     )
     parser.add_argument(
+        "--fps",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="how often the log repaints during a flood (default: 4, or $TEXTUAL_FPS if lower);"
+        " lower it for slow links",
+    )
+    parser.add_argument(
         "--sender",
         action="store_true",
         help="with --json: add who sent each notification (application, user, address)",
@@ -133,7 +141,17 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         replay=args.replay,
         replay_to=args.replay_to,
         show_sender=args.sender,
+        fps=args.fps or _default_fps(),
     )
+
+
+def _default_fps() -> int:
+    """4 frames a second during floods, or Textual's own cap (TEXTUAL_FPS) when lower."""
+    try:
+        textual_fps = int(os.environ.get("TEXTUAL_FPS", "0"))
+    except ValueError:
+        textual_fps = 0
+    return min(4, textual_fps) if textual_fps > 0 else 4
 
 
 def main(argv: Sequence[str] | None = None) -> int:

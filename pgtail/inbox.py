@@ -2,7 +2,8 @@
 
 The listener's callback runs on the core thread for every batch it reads; posting a UI message per
 notification (or even per batch) would swamp the UI's message queue during a flood. Instead the
-callback appends to a bounded buffer and the UI drains it a few times per second. If the UI falls
+callback appends to a bounded buffer, wakes the UI once, and the UI drains everything that has
+collected by then. If the UI falls
 behind, the oldest undrained lines are dropped and counted, so memory stays bounded while totals
 and per-channel counts stay exact. No Textual import here.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pgtail.models import Gap, Notification
@@ -39,8 +41,11 @@ class Drained:
 class Inbox:
     """A thread-safe bounded buffer of log items plus exact counters."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, on_ready: Callable[[], None] | None = None) -> None:
         self.capacity = max(1, capacity)
+        self.on_ready = on_ready
+        """Called (on the putting thread) when the inbox goes from drained to holding something,
+        so the UI can drain at once instead of polling: one wake-up per drain, not per batch."""
         """At most this many undrained log items are kept."""
         self._lock = threading.Lock()
         self._items: deque[LogItem] = deque(maxlen=self.capacity)
@@ -65,14 +70,18 @@ class Inbox:
             for channel in {n.channel for n in items} if len(items) > 1 else (items[0].channel,):
                 self._last_seen[channel] = received
             self._total += len(items)
-            self._dirty = True
+            was_dirty, self._dirty = self._dirty, True
+        if not was_dirty and self.on_ready is not None:
+            self.on_ready()
 
     def put_gap(self, gap: Gap) -> None:
         with self._lock:
             if len(self._items) == self.capacity:
                 self._dropped += 1
             self._items.append(gap)
-            self._dirty = True
+            was_dirty, self._dirty = self._dirty, True
+        if not was_dirty and self.on_ready is not None:
+            self.on_ready()
 
     def drain(self) -> Drained | None:
         """Take everything pending; None when nothing arrived since the last drain."""

@@ -79,3 +79,8 @@ class NotifyFinished(Message):
     """A NOTIFY the user asked for was sent (error None) or not (error says why)."""
 
     error: str | None
+
+
+@dataclass
+class InboxReady(Message):
+    """The inbox went from empty to holding lines: time to drain (posted by the core thread)."""

@@ -34,3 +34,6 @@ class Settings:
     """With ``replay``: the database to send the recording to."""
     show_sender: bool = False
     """Pipe mode: add who sent each notification (``--sender``)."""
+    fps: int = 4
+    """How often the log repaints while notifications flood in (frames per second); single
+    notifications are shown at once. Bounds what pgtail writes to a slow terminal link."""

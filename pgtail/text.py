@@ -11,8 +11,6 @@ text to a markup parser); this module only deals with characters.
 from __future__ import annotations
 
 import re
-import sys
-import unicodedata
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 
@@ -21,15 +19,28 @@ def _escape_for(ch: str) -> str:
     if ch in _NAMED:
         return _NAMED[ch]
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+#: Every format (Cf), line / paragraph separator (Zl, Zp) and surrogate (Cs) code point, as
+#: inclusive ranges. Written out because scanning all of Unicode with ``unicodedata`` at import
+#: costs about 0.4 s of start-up; ``tests/test_units.py`` checks the list against ``unicodedata``.
+INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xD800, 0xDFFF), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
 
 
 def _unsafe_code_points() -> list[int]:
-    """C0, DEL, C1, and every format / line / paragraph separator / surrogate code point."""
+    """C0, DEL, C1, and every invisible formatting code point."""
     codes = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
-    for code in range(0xA0, sys.maxunicode + 1):
-        if unicodedata.category(chr(code)) in ("Cf", "Zl", "Zp", "Cs"):
-            codes.append(code)
+    for first, last in INVISIBLE_RANGES:
+        codes.extend(range(first, last + 1))
     return codes
 
 

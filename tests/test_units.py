@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+import sys
+import unicodedata
 from datetime import datetime
 
 import pytest
@@ -14,7 +16,7 @@ from pgtail.dsn import DsnError, describe, parse, scrub
 from pgtail.errors import describe_error
 from pgtail.formats import format_json, format_plain, json_string
 from pgtail.models import Notification
-from pgtail.text import escape, is_safe, truncate
+from pgtail.text import INVISIBLE_RANGES, escape, is_safe, truncate
 
 HOSTILE = [
     "\x1b]0;owned\x07",  # OSC: set the window title
@@ -43,6 +45,19 @@ def test_escape_is_visible_and_keeps_ordinary_text() -> None:
     assert escape("x\ny") == "x\\ny"
     # Once anything is escaped, a typed backslash is doubled so the two stay distinguishable.
     assert escape("\\x1b\x1b") == "\\\\x1b\\x1b"
+
+
+def test_invisible_ranges_match_this_pythons_unicode_data() -> None:
+    """Every Cf/Zl/Zp/Cs code point is escaped (newer Unicode versions may add a few: listed
+    ranges must cover at least what this Python knows)."""
+    covered = {c for first, last in INVISIBLE_RANGES for c in range(first, last + 1)}
+    wanted = {
+        c
+        for c in range(0xA0, sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp", "Cs")
+    }
+    assert wanted <= covered
+    assert escape("tag\U000e0041") == "tag\\U000e0041"
 
 
 def test_truncate() -> None:

@@ -78,6 +78,9 @@ def test_pgtail_in_tmux_sends_and_shows(pg, terminal: Terminal) -> None:  # type
     terminal.wait_for(lambda s: "from outside" in s, "an outside notification")
 
     terminal.keys("n")
+    # Focus moves on the next turn of the event loop; keys sent before then would go to the log.
+    # With the bar focused, the footer hides the one-letter keys the input would type.
+    terminal.wait_for(lambda s: " q Quit" not in s, "the NOTIFY bar to take focus")
     terminal.keys("tmux:chan typed in the bar", literal=True)
     terminal.keys("Enter")
     # The bar clears after sending, so the text on screen is the log's line.

@@ -42,6 +42,11 @@ def describe_phase(state: ConnectionState, now: float | None = None) -> str:
     return str(state.phase.value)
 
 
+def _keep_tail(text: str, width: int) -> str:
+    """Cut *text* at the front: a long path's file name and the counts after it stay."""
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]
+
+
 class StatusLine(Static):
     """One line; the app pushes state and counters in, and ticks it for the countdown."""
 
@@ -104,7 +109,7 @@ class StatusLine(Static):
         if self.replay is not None:
             self.update(
                 Content.assemble(
-                    (truncate(escape(self.replay), max(10, width - 24)), "bold"),
+                    (_keep_tail(escape(self.replay), max(10, width - 24)), "bold"),
                     "  ",
                     (f"{self.total:,} shown", "dim"),
                     *extras,

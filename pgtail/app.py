@@ -23,21 +23,27 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from pgtail.channels import validate_channel
-from pgtail.core_thread import CoreThread
+from pgtail.core_thread import CoreThread, Source
 from pgtail.dsn import Dsn, DsnError, parse
 from pgtail.inbox import Inbox, RateMeter
+from pgtail.inspector import Inspector, SenderInfo
 from pgtail.listener import Listener, ListenerOptions
 from pgtail.messages import (
     ChannelAddRequested,
     ChannelFilterChanged,
     ChannelRemoveRequested,
+    ChannelsDiscovered,
     ChannelToggleRequested,
     ConnectionStateChanged,
     InboxReady,
     ListenChannelsChanged,
     ListenerWarned,
+    NotificationChosen,
     NotifyFinished,
     NotifyRequested,
+    QueueUsageMeasured,
+    SendersFound,
+    TextFilterChanged,
 )
 from pgtail.models import (
     ChannelsChanged,
@@ -48,12 +54,18 @@ from pgtail.models import (
     NotificationBatch,
     Phase,
 )
+from pgtail.rates import ChannelRates
+from pgtail.recording import RecordingWriter, recording_tee
+from pgtail.replay import ReplaySource
 from pgtail.sender import Sender, SendError
 from pgtail.settings import Settings
 from pgtail.text import escape
 from pgtail.widgets.add_channel import AddChannelScreen
 from pgtail.widgets.channel_list import ChannelList, ChannelRow, ListenState
+from pgtail.widgets.detail_screen import DetailScreen
+from pgtail.widgets.discovery_screen import DiscoveryScreen
 from pgtail.widgets.failed_screen import FailedScreen
+from pgtail.widgets.filter_bar import FilterBar
 from pgtail.widgets.help_screen import HelpScreen
 from pgtail.widgets.notification_log import NotificationLog
 from pgtail.widgets.notify_bar import NotifyBar
@@ -66,8 +78,10 @@ EXIT_FAILED = 2
 STATUS_INTERVAL = 0.25
 #: Shortest time between two drains when the last one did not fill the log's height.
 CALM_INTERVAL = 1 / 60
+#: How often the cluster's notification queue usage is polled (on the inspector's connection).
+QUEUE_POLL_INTERVAL = 5.0
 
-ListenerFactory = Callable[[Callable[[ListenerEvent], None]], Listener]
+ListenerFactory = Callable[[Callable[[ListenerEvent], None]], Source]
 
 
 class PgtailApp(App[int]):
@@ -85,15 +99,20 @@ class PgtailApp(App[int]):
         Binding("a", "add_channel", "Add"),
         Binding("c", "clear_log", "Clear"),
         Binding("s", "toggle_sidebar", "Channels"),
+        Binding("slash", "filter", "Filter"),
+        Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
+        Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
 
     def __init__(
         self,
         settings: Settings,
-        dsn: Dsn,
+        dsn: Dsn | None,
         listener_factory: ListenerFactory,
-        sender: Sender,
+        sender: Sender | None,
+        inspector: Inspector | None = None,
+        recorder: RecordingWriter | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -101,8 +120,16 @@ class PgtailApp(App[int]):
         self.dsn = dsn
         self.inbox = Inbox(settings.scrollback, on_ready=self._wake_ui)
         """Where the core thread leaves notifications for the next drain."""
-        self.listener = listener_factory(self._on_core_event)
+        self.recorder = recorder
+        """With ``--record``: every received notification is written here, on the core thread."""
+        on_event: Callable[[ListenerEvent], None] = self._on_core_event
+        if recorder is not None:
+            on_event = recording_tee(on_event, recorder)
+        self.listener = listener_factory(on_event)
         self.sender = sender
+        """Sends the NOTIFY bar's lines; None in a replay (no server)."""
+        self.inspector = inspector
+        """The side connection for senders, discovery and queue usage; None in a replay."""
         self.core = CoreThread(self.listener)
         self.state: ConnectionState = self.listener.state
         """The latest connection state."""
@@ -123,6 +150,11 @@ class PgtailApp(App[int]):
         self._flood_interval = 1 / max(1, settings.fps)
         self._next_drain = 0.0
         self._drain_timer: Timer | None = None
+        self.rates = ChannelRates()
+        """Per-channel per-second counts for the channel rows' rates and sparklines."""
+        self.senders: dict[int, SenderInfo] = {}
+        """Senders looked up so far, by pid (the UI's copy; the inspector caches too)."""
+        self._looking_up: set[int] = set()
         if not settings.color:
             self.add_class("-no-color")
 
@@ -133,11 +165,14 @@ class PgtailApp(App[int]):
         self.channel_list = ChannelList(color=self.settings.color, id="channels")
         self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
         self.notify_bar = NotifyBar(self._channel_names, id="notify")
+        self.log_view.senders = self.senders
+        self.filter_bar = FilterBar(id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
         with Horizontal(id="main"):
             yield self.channel_list
             yield self.log_view
         with Vertical(id="bottom"):
+            yield self.filter_bar
             yield self.notify_bar
             yield self.status_line
             yield Footer()
@@ -146,7 +181,13 @@ class PgtailApp(App[int]):
         self.channel_list.border_title = "channels"
         self._update_channel_rows()
         self.core.start()
-        self._submit(self.sender.connect(), self._learn_sender_pid)
+        if self.sender is not None:
+            self._submit(self.sender.connect(), self._learn_sender_pid)
+        if self.inspector is not None:
+            self._poll_queue()
+            self.set_interval(QUEUE_POLL_INTERVAL, self._poll_queue)
+        if isinstance(self.listener, ReplaySource):
+            self._announce_replay(self.listener)
         self.set_interval(STATUS_INTERVAL, self._tick)
         self.log_view.focus()
 
@@ -156,13 +197,18 @@ class PgtailApp(App[int]):
     async def _stop_core(self) -> None:
         if self.core.loop.is_closed():
             return
-        future = self.core.submit(self.sender.close())
-        try:
-            await asyncio.wait_for(asyncio.wrap_future(future), 2.0)
-        except Exception:
-            future.cancel()
+        for closable in (self.sender, self.inspector):
+            if closable is None:
+                continue
+            future = self.core.submit(closable.close())
+            try:
+                await asyncio.wait_for(asyncio.wrap_future(future), 2.0)
+            except Exception:
+                future.cancel()
         # Joining the thread blocks: do it off the UI loop so the terminal is restored promptly.
         await asyncio.to_thread(self.core.stop)
+        if self.recorder is not None:
+            self.recorder.close()
 
     # ---- from the core thread ----------------------------------------------------------------
 
@@ -210,6 +256,7 @@ class PgtailApp(App[int]):
                 drained.last_seen,
                 drained.total,
             )
+            self.rates.update(self.counts)
             self._update_channel_rows()
         slow = now - self._last_slow_tick >= 0.25
         if slow:
@@ -217,7 +264,10 @@ class PgtailApp(App[int]):
             rate = self._rate.sample(self.total, now)
             self.status_line.set_counts(self.total, rate, len(self.listening))
             if drained is None:
-                self.channel_list.refresh_rows()
+                # Times since the last notification, rates and sparklines move on.
+                self._update_channel_rows()
+            if self.log_view.show_senders:
+                self._look_up_senders(self.log_view.visible_pids())
 
     def on_connection_state_changed(self, message: ConnectionStateChanged) -> None:
         self.state = message.state
@@ -255,7 +305,17 @@ class PgtailApp(App[int]):
                 state = "pending"
             if name not in wanted and name not in self.off:
                 state = "pending"
-            rows.append(ChannelRow(name, state, self.counts.get(name, 0), self.last_seen.get(name)))
+            activity = self.rates.per_second(name)
+            rows.append(
+                ChannelRow(
+                    name,
+                    state,
+                    self.counts.get(name, 0),
+                    self.last_seen.get(name),
+                    self.rates.rate(name),
+                    tuple(activity) if any(activity) or name in self.counts else (),
+                )
+            )
         self.channel_list.set_rows(rows)
 
     def action_add_channel(self) -> None:
@@ -326,10 +386,14 @@ class PgtailApp(App[int]):
     @on(NotifyRequested)
     def _send(self, message: NotifyRequested) -> None:
         line = message.line
+        sender = self.sender
+        if sender is None:
+            self.notify_bar.failed("a replay has no server to send to")
+            return
 
         async def send() -> int | None:
-            await self.sender.notify(message.channel, message.payload)
-            return self.sender.backend_pid
+            await sender.notify(message.channel, message.payload)
+            return sender.backend_pid
 
         def done(future: concurrent.futures.Future[int | None]) -> None:
             exc = None if future.cancelled() else future.exception()
@@ -371,7 +435,122 @@ class PgtailApp(App[int]):
             return
         future = self.core.submit(coro)
         if callback is not None:
-            future.add_done_callback(callback)
+            # Added on the core loop: a future that is already done runs the callback at once,
+            # and callbacks use call_from_thread, which must not run on the UI thread.
+            self.core.loop.call_soon_threadsafe(future.add_done_callback, callback)
+
+    # ---- debugging: details, filter, senders, discovery, queue, replay -------------------------
+
+    @on(NotificationChosen)
+    def _show_detail(self, message: NotificationChosen) -> None:
+        pid = message.notification.pid
+        self.push_screen(DetailScreen(message.notification, self.senders.get(pid)))
+        self._look_up_senders({pid})
+
+    @on(TextFilterChanged)
+    def _text_filter(self, message: TextFilterChanged) -> None:
+        self.log_view.set_text_filter(message.filter)
+        self.status_line.set_filter(message.filter.text if message.filter else None)
+        if message.done:
+            self.log_view.focus()
+
+    def _look_up_senders(self, pids: set[int]) -> None:
+        """Ask the inspector (core thread) about pids not known or asked about yet."""
+        missing = pids - self.senders.keys() - self._looking_up
+        if not missing or self.inspector is None:
+            return
+        self._looking_up |= missing
+
+        def done(future: concurrent.futures.Future[dict[int, SenderInfo]]) -> None:
+            exc = None if future.cancelled() else future.exception()
+            if exc is None and not future.cancelled():
+                self.post_message(SendersFound(future.result()))
+            else:
+                self.post_message(SendersFound({}, error=f"{exc}"))
+
+        self._submit(self.inspector.senders(missing), done)
+
+    @on(SendersFound)
+    def _senders_found(self, message: SendersFound) -> None:
+        self.senders.update(message.senders)
+        self._looking_up -= message.senders.keys()
+        if message.error is not None:
+            # Let the next slow tick (or the next detail view) ask again.
+            self._looking_up.clear()
+        for screen in self.screen_stack:
+            if isinstance(screen, DetailScreen):
+                info = self.senders.get(screen.notification.pid)
+                if info is not None:
+                    screen.set_sender(info)
+        self.log_view.refresh()
+
+    def action_toggle_senders(self) -> None:
+        log = self.log_view
+        log.show_senders = not log.show_senders
+        if log.show_senders:
+            self._look_up_senders(log.visible_pids())
+        log.refresh()
+
+    def action_filter(self) -> None:
+        self.filter_bar.open()
+
+    def action_discover(self) -> None:
+        inspector = self.inspector
+        if inspector is None:
+            self.notify("a replay has no server to look on", severity="warning", markup=False)
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.post_message(ChannelAddRequested(name))
+
+        self.push_screen(DiscoveryScreen(), chosen)
+
+        def done(future: concurrent.futures.Future[Any]) -> None:
+            exc = None if future.cancelled() else future.exception()
+            if exc is None and not future.cancelled():
+                self.post_message(ChannelsDiscovered(future.result()))
+            else:
+                self.post_message(ChannelsDiscovered([], error=f"{exc}"))
+
+        self._submit(inspector.discover(), done)
+
+    @on(ChannelsDiscovered)
+    def _discovered(self, message: ChannelsDiscovered) -> None:
+        if isinstance(self.screen, DiscoveryScreen):
+            if message.error is not None:
+                self.screen.set_error(message.error)
+            else:
+                self.screen.set_channels(message.channels)
+
+    def _poll_queue(self) -> None:
+        if self.inspector is None:
+            return
+
+        def done(future: concurrent.futures.Future[float]) -> None:
+            # A failed poll says nothing new: the listener reports connection trouble itself.
+            if not future.cancelled() and future.exception() is None:
+                self.post_message(QueueUsageMeasured(future.result()))
+
+        self._submit(self.inspector.queue_usage(), done)
+
+    def on_queue_usage_measured(self, message: QueueUsageMeasured) -> None:
+        self.status_line.set_queue_usage(message.usage)
+
+    def _announce_replay(self, source: ReplaySource) -> None:
+        self.status_line.set_replay(source.describe())
+        if source.bad_lines:
+            shown = "; ".join(str(bad) for bad in source.bad_lines[:5])
+            more = len(source.bad_lines) - 5
+            self.notify(
+                escape(
+                    f"{source.path}: skipped {shown}" + (f"; and {more} more" if more > 0 else "")
+                ),
+                title="bad lines in the recording",
+                severity="warning",
+                markup=False,
+                timeout=30,
+            )
 
     # ---- actions --------------------------------------------------------------------------------
 
@@ -383,6 +562,9 @@ class PgtailApp(App[int]):
         self.notify_bar.input.focus()
 
     def action_focus_log(self) -> None:
+        # Escape on the log itself clears the live filter.
+        if self.log_view.has_focus and self.filter_bar.active is not None:
+            self.filter_bar.clear()
         self.log_view.focus()
 
     def action_clear_log(self) -> None:
@@ -416,14 +598,23 @@ def make_app(
     listener_factory: ListenerFactory | None = None,
     options: ListenerOptions | None = None,
 ) -> PgtailApp:
-    """Build the app for *settings*. Raises DsnError / ValueError for a bad DSN or channel."""
+    """Build the app for *settings*. Raises DsnError / ValueError for a bad DSN or channel, and
+    OSError when a ``--record`` or ``--replay`` file cannot be opened."""
+    if settings.replay is not None:
+        path = settings.replay
+
+        def replay_factory(on_event: Callable[[ListenerEvent], None]) -> ReplaySource:
+            return ReplaySource(path, on_event)
+
+        return PgtailApp(settings, None, replay_factory, None)
     dsn = dsn if dsn is not None else parse(settings.dsn)
     if listener_factory is None:
 
         def listener_factory(on_event: Callable[[ListenerEvent], None]) -> Listener:
             return Listener(dsn, settings.channels, on_event, options)
 
-    return PgtailApp(settings, dsn, listener_factory, Sender(dsn))
+    recorder = RecordingWriter(settings.record) if settings.record else None
+    return PgtailApp(settings, dsn, listener_factory, Sender(dsn), Inspector(dsn), recorder)
 
 
 def run(settings: Settings) -> int:
@@ -432,6 +623,10 @@ def run(settings: Settings) -> int:
         app = make_app(settings)
     except (DsnError, ValueError) as exc:
         print(f"pgtail: error: {escape(str(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        what = exc.strerror or str(exc)
+        print(f"pgtail: error: {escape(str(exc.filename or ''))}: {escape(what)}", file=sys.stderr)
         return EXIT_FAILED
     result = app.run()
     if app.core.failed:

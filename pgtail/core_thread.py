@@ -13,18 +13,35 @@ import concurrent.futures
 import contextlib
 import threading
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from pgtail.listener import Listener
 from pgtail.models import ConnectionState, Phase
 
 T = TypeVar("T")
 
 
+class Source(Protocol):
+    """What the core thread runs: a :class:`pgtail.listener.Listener`, or a replayed recording."""
+
+    @property
+    def state(self) -> ConnectionState: ...
+
+    @property
+    def wanted(self) -> list[str]: ...
+
+    async def run(self) -> ConnectionState: ...
+
+    def stop(self) -> None: ...
+
+    async def subscribe(self, name: str) -> None: ...
+
+    async def unsubscribe(self, name: str) -> None: ...
+
+
 class CoreThread:
     """A daemon thread running ``listener.run()`` on a private event loop."""
 
-    def __init__(self, listener: Listener, name: str = "pgtail-core") -> None:
+    def __init__(self, listener: Source, name: str = "pgtail-core") -> None:
         self.listener = listener
         """The listener this thread runs; call its coroutines through :meth:`submit`."""
         self.final_state: ConnectionState | None = None

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from pgtail.models import ChannelsChanged, ConnectionState
+from pgtail.filtering import LineFilter
+from pgtail.inspector import DiscoveredChannel, SenderInfo
+from pgtail.models import ChannelsChanged, ConnectionState, Notification
 
 
 @dataclass
@@ -84,3 +86,41 @@ class NotifyFinished(Message):
 @dataclass
 class InboxReady(Message):
     """The inbox went from empty to holding lines: time to drain (posted by the core thread)."""
+
+
+@dataclass
+class NotificationChosen(Message):
+    """The user opened a log line (Enter or a double click) to see all of it."""
+
+    notification: Notification
+
+
+@dataclass
+class TextFilterChanged(Message):
+    """The live filter changed (None: no filter); ``done`` when the user left the filter input."""
+
+    filter: LineFilter | None
+    done: bool = False
+
+
+@dataclass
+class SendersFound(Message):
+    """Sender lookups finished on the core thread (posted from there)."""
+
+    senders: dict[int, SenderInfo]
+    error: str | None = None
+
+
+@dataclass
+class ChannelsDiscovered(Message):
+    """Channel discovery finished on the core thread (error set when it could not look)."""
+
+    channels: list[DiscoveredChannel]
+    error: str | None = None
+
+
+@dataclass
+class QueueUsageMeasured(Message):
+    """The cluster's notification queue usage (0..1), polled on the core thread."""
+
+    usage: float

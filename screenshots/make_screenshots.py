@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]
 
+import psycopg  # noqa: E402
 from harness import PgServer, notify  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 
@@ -43,6 +44,21 @@ TRAFFIC = [
     ("orders", '{"id": 1043, "status": "new", "total": "7.50"}'),
 ]
 SIZE = (120, 34)
+ORDER = (
+    '{"id": 1046, "status": "paid", "customer": {"id": 77, "name": "Ana Souza"}, '
+    '"items": [{"sku": "A-17", "qty": 2}, {"sku": "B-3", "qty": 1}], "total": "59.80"}'
+)
+# A trigger that notifies, for the discovery panel to find.
+DISCOVERY_SQL = """
+CREATE TABLE IF NOT EXISTS orders (id int);
+CREATE OR REPLACE FUNCTION orders_notify() RETURNS trigger AS $$
+BEGIN
+  PERFORM pg_notify('orders_changed', NEW.id::text);
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE OR REPLACE TRIGGER orders_changed AFTER INSERT ON orders
+  FOR EACH ROW EXECUTE FUNCTION orders_notify();
+"""
 
 
 async def until(pilot: Pilot[int], condition: object, timeout: float = 15) -> None:
@@ -92,6 +108,41 @@ async def main() -> None:
             await pilot.pause(0.3)
             save(app, "filtered")
             await pilot.press("enter")
+
+            # The detail view of a JSON payload, the live filter, who sent it, and discovery;
+            # sent from sessions that stay connected, so their senders can be looked up.
+            billing = psycopg.connect(pg.dsn, autocommit=True, application_name="billing-worker")
+            cache = psycopg.connect(pg.dsn, autocommit=True, application_name="cache-node")
+            billing.execute("SELECT pg_notify('orders', %s)", (ORDER,))
+            cache.execute("SELECT pg_notify('cache.invalidate', 'product:91')")
+            await until(pilot, lambda: shown(app) == len(TRAFFIC) + 3)
+            app.log_view.focus()
+            await pilot.press("up", "up", "enter")
+            await pilot.pause(0.5)
+            save(app, "detail")
+            await pilot.press("x")
+            await pilot.pause(0.3)
+            save(app, "detail-hex")
+            await pilot.press("escape", "end")
+
+            await pilot.press("w")
+            await pilot.pause(0.6)
+            save(app, "who-sent-it")
+            await pilot.press("w")
+
+            await pilot.press("slash", *"/invoice|1042/")
+            await pilot.pause(0.3)
+            save(app, "live-filter")
+            await pilot.press("escape")
+
+            cache.execute(DISCOVERY_SQL)
+            cache.execute('LISTEN "Cache Bust"')
+            await pilot.press("D")
+            await pilot.pause(0.8)
+            save(app, "discovery")
+            await pilot.press("escape")
+            billing.close()
+            cache.close()
 
             pg.stop()
             await until(pilot, lambda: app.state.phase is Phase.RECONNECTING)

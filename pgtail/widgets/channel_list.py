@@ -1,4 +1,5 @@
-"""The channel list: every channel the user asked for, with its state, count and last activity."""
+"""The channel list: every channel the user asked for, with its state, count, last activity,
+rate and a sparkline of its last minute."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from pgtail.messages import ChannelFilterChanged, ChannelRemoveRequested, ChannelToggleRequested
+from pgtail.rates import sparkline
 from pgtail.text import escape, truncate
 from pgtail.widgets.notification_log import PALETTE, channel_style
 
@@ -32,6 +34,10 @@ class ChannelRow:
     state: ListenState
     count: int = 0
     last_seen: float | None = None
+    rate: float = 0.0
+    """Notifications per second, recently."""
+    activity: tuple[int, ...] = ()
+    """Per-second counts of the last minute, oldest first (the sparkline)."""
 
 
 def ago(ts: float | None, now: float | None = None) -> str:
@@ -47,7 +53,7 @@ def ago(ts: float | None, now: float | None = None) -> str:
 
 
 class ChannelList(OptionList):
-    """Channels as two-line rows. Enter (or a click) filters the log to the highlighted one."""
+    """Channels as three-line rows. Enter (or a click) filters the log to the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -101,8 +107,18 @@ class ChannelList(OptionList):
         )
         mark = Content.styled(" ◂ filter", "reverse") if row.name == self.filter else Content("")
         detail = f"{row.state} · {row.count:,} · {ago(row.last_seen)}"
+        rate = f" {row.rate:,.1f}/s"
+        spark = sparkline(row.activity, max(4, width - len(rate))) if row.activity else ""
         return Content.assemble(
-            (glyph, glyph_style), " ", name, mark, "\n  ", (truncate(detail, width), "dim")
+            (glyph, glyph_style),
+            " ",
+            name,
+            mark,
+            "\n  ",
+            (truncate(detail, width), "dim"),
+            "\n  ",
+            (spark, name_style.color.name if self.color and name_style.color else ""),
+            (rate, "dim"),
         )
 
     def action_toggle_listen(self) -> None:

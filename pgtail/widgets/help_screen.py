@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-#: (keys, what they do), grouped; the same table is in docs/tui.md.
+#: (keys, what they do), grouped.
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Anywhere",
@@ -22,6 +22,9 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("a", "add a channel (LISTEN at once)"),
             ("c", "clear the log"),
             ("s", "show / hide the channel list"),
+            ("/", "filter the log: text, or /regex/ (Escape clears)"),
+            ("w", "show / hide who sent each line"),
+            ("D", "discover channels in use on the server"),
             ("Tab, Shift+Tab", "move focus"),
             ("Ctrl+P", "command palette"),
         ],
@@ -29,7 +32,9 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Log",
         [
-            ("Up, Down, PgUp, PgDn, Home", "scroll (scrolling up pauses following)"),
+            ("Up, Down", "move the selected line (pauses following)"),
+            ("Enter, double click", "the whole notification (x hex, y copy)"),
+            ("PgUp, PgDn, Home", "scroll (scrolling up pauses following)"),
             ("End, f", "follow new lines again"),
             ("↑ after a pid", "sent by this pgtail"),
         ],

@@ -13,14 +13,18 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pgtail.filtering import LineFilter
 from pgtail.formats import clock_time
 from pgtail.inbox import LogItem
+from pgtail.inspector import SenderInfo
+from pgtail.messages import NotificationChosen
 from pgtail.models import Gap, Notification
 from pgtail.text import escape, truncate
 
@@ -44,6 +48,7 @@ OWN_STYLE = Style(bold=True, color="#ffd75f")
 GAP_STYLE = Style(bold=True, color="#ff5f5f")
 SKIP_STYLE = Style(italic=True, color="#ffaf00")
 MAX_CHANNEL_COLUMN = 24
+SENDER_COLUMN = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +75,26 @@ def describe_gap_line(gap: Gap) -> str:
     )
 
 
+def sender_label(info: SenderInfo | None) -> str:
+    """The short form of a sender for the log's column."""
+    if info is None:
+        return "…"
+    if info.gone:
+        return "(disconnected)"
+    return escape(info.application_name or info.backend_type or info.user or "?")
+
+
 class NotificationLog(ScrollView, can_focus=True):
-    """A bounded, follow-the-tail log of notifications."""
+    """A bounded, follow-the-tail log of notifications, with a cursor line."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"notification-log--cursor"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("end,f", "follow", "Follow", tooltip="Scroll to the newest line and follow it"),
+        Binding("enter", "choose", "Details", tooltip="Show the whole notification"),
         Binding("home", "scroll_home", "Top", show=False),
-        Binding("up", "scroll_up", "Up", show=False),
-        Binding("down", "scroll_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
     ]
@@ -105,6 +122,14 @@ class NotificationLog(ScrollView, can_focus=True):
         """Backend pids of pgtail's own sender; their lines are marked."""
         self.filter: str | None = None
         """Only this channel's lines are shown, when set."""
+        self.text_filter: LineFilter | None = None
+        """Only lines whose channel or payload match are shown, when set (the ``/`` filter)."""
+        self.cursor: int | None = None
+        """Index in :attr:`lines` of the selected line; None until the user moves to one."""
+        self.show_senders = False
+        """Show who sent each line (application name) in a column."""
+        self.senders: dict[int, SenderInfo] = {}
+        """Known senders by pid (looked up by the app, off the listener's path)."""
         self._all: list[Line] = []
         self._view: list[Line] = self._all
         self._channel_width = 8
@@ -133,7 +158,7 @@ class NotificationLog(ScrollView, can_focus=True):
                 self._channel_width = max(self._channel_width, width)
         self._all.extend(new)
         trimmed = self._trim(self._all)
-        if self.filter is not None:
+        if self._filtered:
             shown = [line for line in new if self._matches(line)]
             self._view.extend(shown)
             trimmed = self._trim(self._view)
@@ -144,7 +169,8 @@ class NotificationLog(ScrollView, can_focus=True):
     def clear(self) -> None:
         """Forget every line (counters elsewhere are not touched)."""
         self._all = []
-        self._view = self._all if self.filter is None else []
+        self._view = [] if self._filtered else self._all
+        self.cursor = None
         self.unseen = 0
         self.not_shown = 0
         self.following = True
@@ -155,10 +181,23 @@ class NotificationLog(ScrollView, can_focus=True):
     def set_filter(self, channel: str | None) -> None:
         """Show only *channel*'s lines (None: everything)."""
         self.filter = channel
-        if channel is None:
-            self._view = self._all
-        else:
+        self._refilter()
+
+    def set_text_filter(self, line_filter: LineFilter | None) -> None:
+        """Show only lines matching *line_filter* (None: no text filter)."""
+        self.text_filter = line_filter
+        self._refilter()
+
+    @property
+    def _filtered(self) -> bool:
+        return self.filter is not None or self.text_filter is not None
+
+    def _refilter(self) -> None:
+        if self._filtered:
             self._view = [line for line in self._all if self._matches(line)]
+        else:
+            self._view = self._all
+        self.cursor = None
         self.following = True
         self.unseen = 0
         self._sync_size()
@@ -167,12 +206,18 @@ class NotificationLog(ScrollView, can_focus=True):
         self.refresh()
 
     def _matches(self, line: Line) -> bool:
-        return not isinstance(line, Notification) or line.channel == self.filter
+        if not isinstance(line, Notification):
+            return True
+        if self.filter is not None and line.channel != self.filter:
+            return False
+        return self.text_filter is None or self.text_filter.matches(line)
 
     def _trim(self, lines: list[Line]) -> int:
         excess = len(lines) - self.scrollback
         if excess > 0:
             del lines[:excess]
+            if lines is self._view and self.cursor is not None:
+                self.cursor = max(0, self.cursor - excess)
             return excess
         return 0
 
@@ -212,6 +257,7 @@ class NotificationLog(ScrollView, can_focus=True):
 
     def action_follow(self) -> None:
         self.following = True
+        self.cursor = None
         self.unseen = 0
         self._scroll_to_end()
         self._update_titles()
@@ -221,6 +267,73 @@ class NotificationLog(ScrollView, can_focus=True):
             self.following = False
             self.unseen = 0
             self._update_titles()
+
+    # ---- cursor -----------------------------------------------------------------------------
+
+    @property
+    def chosen(self) -> Notification | None:
+        """The notification under the cursor, if the cursor is on one."""
+        if self.cursor is None or not 0 <= self.cursor < len(self._view):
+            return None
+        line = self._view[self.cursor]
+        return line if isinstance(line, Notification) else None
+
+    def action_cursor_up(self) -> None:
+        if not self._view:
+            return
+        if self.cursor is None:
+            # The first Up selects the newest line on screen.
+            self.move_cursor(len(self._view) - 1)
+        else:
+            self.move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        if self.cursor is not None:
+            self.move_cursor(self.cursor + 1)
+
+    def move_cursor(self, index: int) -> None:
+        """Select line *index* and scroll it into view; a selected line pauses following."""
+        if not self._view:
+            return
+        self.cursor = max(0, min(index, len(self._view) - 1))
+        height = max(1, self.scrollable_content_region.height)
+        if self.following and self.max_scroll_y > 0:
+            # Freeze the view where it is drawn now, so the selected line stays put.
+            top = self._top()
+            self._pause()
+            self._scroll_quietly(top)
+        top = self._top()
+        if self.cursor < top:
+            self._scroll_quietly(self.cursor)
+        elif self.cursor >= top + height:
+            self._scroll_quietly(self.cursor - height + 1)
+        self.refresh()
+
+    def _scroll_quietly(self, y: int) -> None:
+        # Not a user scroll: reaching the end must not resume following and drop the cursor.
+        self._programmatic = True
+        try:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        finally:
+            self._programmatic = False
+
+    def action_choose(self) -> None:
+        chosen = self.chosen
+        if chosen is not None:
+            self.post_message(NotificationChosen(chosen))
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._top() + event.y
+        if 0 <= index < len(self._view):
+            self.move_cursor(index)
+            if event.chain >= 2:
+                self.action_choose()
+
+    def visible_pids(self) -> set[int]:
+        """The sender pids of the notifications on screen."""
+        top = self._top()
+        end = top + self.scrollable_content_region.height
+        return {line.pid for line in self._view[top:end] if isinstance(line, Notification)}
 
     # Scrolling towards older lines pauses even when the scroll itself has not moved yet.
     def action_scroll_up(self) -> None:
@@ -283,6 +396,8 @@ class NotificationLog(ScrollView, can_focus=True):
         if index >= len(self._view) or index < 0:
             return Strip.blank(width, base)
         segments = self._segments(self._view[index], width)
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("notification-log--cursor")
         strip = Strip(segments).apply_style(base)
         return strip.crop_extend(0, width, base)
 
@@ -306,6 +421,9 @@ class NotificationLog(ScrollView, can_focus=True):
             Segment(f"{line.pid:>7}", PID_STYLE),
             Segment("↑ " if own else "  ", OWN_STYLE if own else None),
         ]
+        if self.show_senders:
+            label = truncate(sender_label(self.senders.get(line.pid)), SENDER_COLUMN)
+            head += [Segment(label.ljust(SENDER_COLUMN), PID_STYLE), Segment("  ")]
         used = sum(len(s.text) for s in head)
         payload = truncate(escape(line.payload), max(1, width - used))
         head.append(Segment(payload, Style(italic=True) if own else None))

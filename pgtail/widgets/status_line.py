@@ -1,4 +1,6 @@
-"""The status line: server, connection state (with a live countdown), counts and rate."""
+"""The status line: server, connection state (with a live countdown), counts and rate; the
+active filter and the server's notification queue usage when they matter; or, for a replay, what
+is being replayed."""
 
 from __future__ import annotations
 
@@ -40,6 +42,11 @@ def describe_phase(state: ConnectionState, now: float | None = None) -> str:
     return str(state.phase.value)
 
 
+def _keep_tail(text: str, width: int) -> str:
+    """Cut *text* at the front: a long path's file name and the counts after it stay."""
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]
+
+
 class StatusLine(Static):
     """One line; the app pushes state and counters in, and ticks it for the countdown."""
 
@@ -53,6 +60,12 @@ class StatusLine(Static):
         """Notifications per second, recently."""
         self.listening = 0
         """Channels the server is listening on for us."""
+        self.filter_text: str | None = None
+        """The live filter as typed, while one is active."""
+        self.queue_usage = 0.0
+        """The cluster's notification queue usage (0..1), as last polled."""
+        self.replay: str | None = None
+        """Set when showing a recording: says which, in place of the connection state."""
 
     def on_mount(self) -> None:
         self.redraw()
@@ -66,10 +79,43 @@ class StatusLine(Static):
         self.total, self.rate, self.listening = total, rate, listening
         self.redraw()
 
+    def set_filter(self, text: str | None) -> None:
+        self.filter_text = text
+        self.redraw()
+
+    def set_queue_usage(self, usage: float) -> None:
+        self.queue_usage = usage
+        self.redraw()
+
+    def set_replay(self, text: str) -> None:
+        self.replay = text
+        self.redraw()
+
+    def _extras(self) -> list[str | tuple[str, str]]:
+        extras: list[str | tuple[str, str]] = []
+        if self.queue_usage > 0:
+            pct = self.queue_usage * 100
+            extras += ["  ", (f"queue {pct:.0f}%" if pct >= 1 else f"queue {pct:.2g}%", "bold red")]
+        if self.filter_text is not None:
+            extras += ["  ", (f"filter {truncate(escape(self.filter_text), 30)}", "bold reverse")]
+        return extras
+
     def redraw(self) -> None:
         state = self.state
-        width = max(20, (self.size.width or 80) - 2)
+        extras = self._extras()
+        extra_width = sum(len(p if isinstance(p, str) else p[0]) for p in extras)
+        width = max(20, (self.size.width or 80) - 2 - extra_width)
         counts = f"{self.total:,} received · {self.rate:,.0f}/s · {self.listening} listening"
+        if self.replay is not None:
+            self.update(
+                Content.assemble(
+                    (_keep_tail(escape(self.replay), max(10, width - 24)), "bold"),
+                    "  ",
+                    (f"{self.total:,} shown", "dim"),
+                    *extras,
+                )
+            )
+            return
         phase = escape(describe_phase(state))
         server = escape(state.server)
         # The state matters most, then the counts; the server name gives way first.
@@ -82,7 +128,7 @@ class StatusLine(Static):
             parts += [(truncate(server, room_for_server), "bold"), "  "]
         room_for_phase = width - len(counts) - 2 - (min(len(server), room_for_server) + 2)
         parts.append((truncate(phase, max(10, room_for_phase)), _PHASE_STYLES[state.phase]))
-        parts += ["  ", (counts, "dim")]
+        parts += ["  ", (counts, "dim"), *extras]
         self.update(Content.assemble(*parts))
         self.set_class(state.phase is Phase.RECONNECTING, "-reconnecting")
         self.set_class(state.phase is Phase.FAILED, "-failed")

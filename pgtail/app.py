@@ -76,8 +76,13 @@ EXIT_FAILED = 2
 
 #: How often the status line and channel rows move on (counts, rate, "3s ago").
 STATUS_INTERVAL = 0.25
-#: Shortest time between two drains when the last one did not fill the log's height.
-CALM_INTERVAL = 1 / 60
+#: Shortest time between two drains when the last one did not fill the log's height: a
+#: notification shows within this (plus one frame), and a steady trickle costs at most this
+#: many repaints a second.
+CALM_INTERVAL = 1 / 30
+#: Channel rows (counts, rates, sparklines, "3s ago") repaint this often; during a flood no
+#: more often than this either.
+ROWS_INTERVAL = 0.5
 #: How often the cluster's notification queue usage is polled (on the inspector's connection).
 QUEUE_POLL_INTERVAL = 5.0
 
@@ -150,6 +155,8 @@ class PgtailApp(App[int]):
         self._flood_interval = 1 / max(1, settings.fps)
         self._next_drain = 0.0
         self._drain_timer: Timer | None = None
+        self._last_rows = 0.0
+        self._flooding = False
         self.rates = ChannelRates()
         """Per-channel per-second counts for the channel rows' rates and sparklines."""
         self.senders: dict[int, SenderInfo] = {}
@@ -188,7 +195,7 @@ class PgtailApp(App[int]):
             self.set_interval(QUEUE_POLL_INTERVAL, self._poll_queue)
         if isinstance(self.listener, ReplaySource):
             self._announce_replay(self.listener)
-        self.set_interval(STATUS_INTERVAL, self._tick)
+        self.set_interval(STATUS_INTERVAL, self._status_tick)
         self.log_view.focus()
 
     async def on_unmount(self) -> None:
@@ -243,13 +250,20 @@ class PgtailApp(App[int]):
         self._drain_timer = None
         self._tick()
 
-    def _tick(self) -> None:
+    def _status_tick(self) -> None:
+        """The periodic tick: live numbers move on; the log is drained only when a drain is due
+        (during a flood, drains are spaced by the --fps interval)."""
+        self._tick(drain=self._drain_timer is None and time.monotonic() >= self._next_drain)
+
+    def _tick(self, drain: bool = True) -> None:
         """Drain the inbox into the log, and move the live numbers on."""
-        drained = self.inbox.drain()
+        drained = self.inbox.drain() if drain else None
         now = time.monotonic()
         if drained is not None:
-            flooding = len(drained.items) + drained.dropped >= max(1, self.log_view.size.height)
-            self._next_drain = now + (self._flood_interval if flooding else CALM_INTERVAL)
+            self._flooding = len(drained.items) + drained.dropped >= max(
+                1, self.log_view.size.height
+            )
+            self._next_drain = now + (self._flood_interval if self._flooding else CALM_INTERVAL)
             self.log_view.add(drained.items, drained.dropped)
             self.counts, self.last_seen, self.total = (
                 drained.counts,
@@ -257,15 +271,14 @@ class PgtailApp(App[int]):
                 drained.total,
             )
             self.rates.update(self.counts)
+        if (drained is not None and not self._flooding) or now - self._last_rows >= ROWS_INTERVAL:
+            self._last_rows = now
             self._update_channel_rows()
         slow = now - self._last_slow_tick >= 0.25
         if slow:
             self._last_slow_tick = now
             rate = self._rate.sample(self.total, now)
             self.status_line.set_counts(self.total, rate, len(self.listening))
-            if drained is None:
-                # Times since the last notification, rates and sparklines move on.
-                self._update_channel_rows()
             if self.log_view.show_senders:
                 self._look_up_senders(self.log_view.visible_pids())
 

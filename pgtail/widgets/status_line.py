@@ -113,7 +113,8 @@ class StatusLine(Static):
                     "  ",
                     (f"{self.total:,} shown", "dim"),
                     *extras,
-                )
+                ),
+                layout=False,
             )
             return
         phase = escape(describe_phase(state))
@@ -129,7 +130,9 @@ class StatusLine(Static):
         room_for_phase = width - len(counts) - 2 - (min(len(server), room_for_server) + 2)
         parts.append((truncate(phase, max(10, room_for_phase)), _PHASE_STYLES[state.phase]))
         parts += ["  ", (counts, "dim"), *extras]
-        self.update(Content.assemble(*parts))
+        # One row of fixed size: no layout pass, which would repaint the whole screen four times
+        # a second (seen as tens of KiB/s written to the terminal).
+        self.update(Content.assemble(*parts), layout=False)
         self.set_class(state.phase is Phase.RECONNECTING, "-reconnecting")
         self.set_class(state.phase is Phase.FAILED, "-failed")
 

@@ -32,6 +32,7 @@ from pgtail.messages import (
     ChannelRemoveRequested,
     ChannelToggleRequested,
     ConnectionStateChanged,
+    DeliveryCheckFinished,
     ListenChannelsChanged,
     ListenerWarned,
     NotifyFinished,
@@ -40,6 +41,7 @@ from pgtail.messages import (
 from pgtail.models import (
     ChannelsChanged,
     ConnectionState,
+    DeliveryChecked,
     Gap,
     ListenerEvent,
     ListenerWarning,
@@ -169,6 +171,8 @@ class PgtailApp(App[int]):
             self.post_message(ListenChannelsChanged(event))
         elif isinstance(event, ListenerWarning):
             self.post_message(ListenerWarned(event.message))
+        elif isinstance(event, DeliveryChecked):
+            self.post_message(DeliveryCheckFinished(event.ok, event.detail))
 
     def _tick(self) -> None:
         """Drain the inbox into the log, and move the live numbers on."""
@@ -197,6 +201,18 @@ class PgtailApp(App[int]):
             self.exit_code = EXIT_FAILED
             self.push_screen(
                 FailedScreen(message.state.server, message.state.last_error or "unknown error")
+            )
+
+    def on_delivery_check_finished(self, message: DeliveryCheckFinished) -> None:
+        self.status_line.set_delivery(message.ok)
+        if not message.ok:
+            # Connected, yet nothing will ever arrive: say so loudly, and keep saying it.
+            self.notify(
+                escape(message.detail),
+                title="notifications are not delivered",
+                severity="error",
+                timeout=30,
+                markup=False,
             )
 
     def on_listen_channels_changed(self, message: ListenChannelsChanged) -> None:
@@ -389,12 +405,15 @@ def make_app(
 ) -> PgtailApp:
     """Build the app for *settings*. Raises DsnError / ValueError for a bad DSN or channel."""
     dsn = dsn if dsn is not None else parse(settings.dsn)
+
+    sender = Sender(dsn)
     if listener_factory is None:
 
         def listener_factory(on_event: Callable[[ListenerEvent], None]) -> Listener:
-            return Listener(dsn, settings.channels, on_event, options)
+            # The sender's NOTIFY is the delivery check's probe, as in pipe mode.
+            return Listener(dsn, settings.channels, on_event, options, probe=sender.notify)
 
-    return PgtailApp(settings, dsn, listener_factory, Sender(dsn))
+    return PgtailApp(settings, dsn, listener_factory, sender)
 
 
 def run(settings: Settings) -> int:

@@ -92,7 +92,8 @@ async def test_subscribe_and_unsubscribe_during_a_100k_stream(pg: PgServer) -> N
     assert c == list(range(c[0], rounds * per_round))
     # Generous bounds: the requirement is 0.5 s (run with -s to see the measured values).
     print(
-        f"unsubscribe took {unsubscribe_took * 1000:.1f} ms, subscribe {subscribe_took * 1000:.1f} ms"
+        f"unsubscribe took {unsubscribe_took * 1000:.1f} ms,"
+        f" subscribe {subscribe_took * 1000:.1f} ms"
     )
     assert unsubscribe_took < 2.0, unsubscribe_took
     assert subscribe_took < 2.0, subscribe_took

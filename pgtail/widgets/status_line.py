@@ -21,10 +21,18 @@ _PHASE_STYLES = {
 }
 
 
-def describe_phase(state: ConnectionState, now: float | None = None) -> str:
+#: Shown while connected when the delivery check found that NOTIFYs do not arrive.
+NOT_DELIVERED = "NOTIFY IS NOT DELIVERED (a pooler in transaction mode?)"
+
+
+def describe_phase(
+    state: ConnectionState, now: float | None = None, delivered: bool | None = None
+) -> str:
     """What the connection is doing, in a few words."""
     now = time.time() if now is None else now
     if state.phase is Phase.CONNECTED:
+        if delivered is False:
+            return f"connected (pid {state.backend_pid}), but {NOT_DELIVERED}"
         since = clock_time(state.since)[:8] if state.since else "?"
         return f"connected since {since} (pid {state.backend_pid})"
     if state.phase is Phase.RECONNECTING:
@@ -53,13 +61,21 @@ class StatusLine(Static):
         """Notifications per second, recently."""
         self.listening = 0
         """Channels the server is listening on for us."""
+        self.delivered: bool | None = None
+        """The delivery check's result for this connection (None: not known yet)."""
 
     def on_mount(self) -> None:
         self.redraw()
 
     def set_state(self, state: ConnectionState) -> None:
+        if state.phase is not Phase.CONNECTED:
+            self.delivered = None  # the next connection is checked again
         self.state = state
         self.listening = state.listening
+        self.redraw()
+
+    def set_delivery(self, ok: bool) -> None:
+        self.delivered = ok
         self.redraw()
 
     def set_counts(self, total: int, rate: float, listening: int) -> None:
@@ -70,7 +86,7 @@ class StatusLine(Static):
         state = self.state
         width = max(20, (self.size.width or 80) - 2)
         counts = f"{self.total:,} received · {self.rate:,.0f}/s · {self.listening} listening"
-        phase = escape(describe_phase(state))
+        phase = escape(describe_phase(state, delivered=self.delivered))
         server = escape(state.server)
         # The state matters most, then the counts; the server name gives way first.
         room_for_server = width - len(phase) - len(counts) - 4
@@ -84,7 +100,9 @@ class StatusLine(Static):
         parts.append((truncate(phase, max(10, room_for_phase)), _PHASE_STYLES[state.phase]))
         parts += ["  ", (counts, "dim")]
         self.update(Content.assemble(*parts))
-        self.set_class(state.phase is Phase.RECONNECTING, "-reconnecting")
+        self.set_class(
+            state.phase is Phase.RECONNECTING or self.delivered is False, "-reconnecting"
+        )
         self.set_class(state.phase is Phase.FAILED, "-failed")
 
     def on_resize(self) -> None:

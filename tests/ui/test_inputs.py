@@ -12,6 +12,7 @@ from textual.widgets import Input
 from pgtail.app import EXIT_FAILED, PgtailApp, run
 from pgtail.models import Phase
 from pgtail.settings import OutputMode, Settings
+from pgtail.text import is_safe, placeholders
 from pgtail.widgets.add_channel import AddChannelScreen
 from ui.helpers import app_for, screen_text, wait_for
 
@@ -79,3 +80,12 @@ async def test_invalid_channel_in_the_add_dialog_keeps_the_text(pg: PgServer) ->
         # Accepted with a warning: the server listens on the first 63 bytes.
         await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
         assert app.channel_order == [long_name]
+
+
+def test_placeholders_keep_positions_and_hide_control_characters() -> None:
+    text = "a\x1b]0;t\x07\x9b\x7f\u202e\u200bz"
+    shown = placeholders(text)
+    assert len(shown) == len(text)
+    assert is_safe(shown)
+    assert shown == "a␛]0;t␇\ufffd␡\ufffd\ufffdz"
+    assert placeholders("plain [b]text[/b]") == "plain [b]text[/b]"

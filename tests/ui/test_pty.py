@@ -78,9 +78,11 @@ def test_hostile_text_never_reaches_the_terminal_raw(
 
     # The channel's name put into the NOTIFY bar by Tab completion is not written raw either.
     term.type("n")
+    time.sleep(0.3)  # focus moves with the next refresh; keys typed before it go to the log
     term.type("ev")
+    term.wait_for(lambda s: "NOTIFY  ev " in s, "the typed prefix")
     term.type("\t")
-    time.sleep(0.5)
+    term.wait_for(lambda s: "NOTIFY  ev␛" in s, "the completion")
     term.type("done")
     # (Drawn with one placeholder per character, so that the cursor stays where it is.)
     term.wait_for(lambda s: "NOTIFY  ev␛]0;chan␇\ufffd done" in s, "the completed name")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -358,7 +359,15 @@ class PgtailApp(App[int]):
             return
         future = self.core.submit(coro)
         if callback is not None:
-            future.add_done_callback(callback)
+            # A future that is already done runs its callback at once, on this (the UI) thread,
+            # where call_from_thread() raises: run callbacks on the core thread, always.
+            loop = self.core.loop
+
+            def on_core_thread(done: concurrent.futures.Future[Any]) -> None:
+                with contextlib.suppress(RuntimeError):  # the core loop is closed: app exiting
+                    loop.call_soon_threadsafe(callback, done)
+
+            future.add_done_callback(on_core_thread)
 
     # ---- actions --------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from pgtail.messages import (
     ChannelsDiscovered,
     ChannelToggleRequested,
     ConnectionStateChanged,
+    DeliveryCheckFinished,
     InboxReady,
     ListenChannelsChanged,
     ListenerWarned,
@@ -48,6 +49,7 @@ from pgtail.messages import (
 from pgtail.models import (
     ChannelsChanged,
     ConnectionState,
+    DeliveryChecked,
     Gap,
     ListenerEvent,
     ListenerWarning,
@@ -231,6 +233,8 @@ class PgtailApp(App[int]):
             self.post_message(ListenChannelsChanged(event))
         elif isinstance(event, ListenerWarning):
             self.post_message(ListenerWarned(event.message))
+        elif isinstance(event, DeliveryChecked):
+            self.post_message(DeliveryCheckFinished(event.ok, event.detail))
 
     def _wake_ui(self) -> None:
         """Runs on the core thread. (Not named _on_inbox_ready: Textual would call that for
@@ -289,6 +293,18 @@ class PgtailApp(App[int]):
             self.exit_code = EXIT_FAILED
             self.push_screen(
                 FailedScreen(message.state.server, message.state.last_error or "unknown error")
+            )
+
+    def on_delivery_check_finished(self, message: DeliveryCheckFinished) -> None:
+        self.status_line.set_delivery(message.ok)
+        if not message.ok:
+            # Connected, yet nothing will ever arrive: say so loudly, and keep saying it.
+            self.notify(
+                escape(message.detail),
+                title="notifications are not delivered",
+                severity="error",
+                timeout=30,
+                markup=False,
             )
 
     def on_listen_channels_changed(self, message: ListenChannelsChanged) -> None:
@@ -621,13 +637,16 @@ def make_app(
 
         return PgtailApp(settings, None, replay_factory, None)
     dsn = dsn if dsn is not None else parse(settings.dsn)
+
+    sender = Sender(dsn)
     if listener_factory is None:
 
         def listener_factory(on_event: Callable[[ListenerEvent], None]) -> Listener:
-            return Listener(dsn, settings.channels, on_event, options)
+            # The sender's NOTIFY is the delivery check's probe, as in pipe mode.
+            return Listener(dsn, settings.channels, on_event, options, probe=sender.notify)
 
     recorder = RecordingWriter(settings.record) if settings.record else None
-    return PgtailApp(settings, dsn, listener_factory, Sender(dsn), Inspector(dsn), recorder)
+    return PgtailApp(settings, dsn, listener_factory, sender, Inspector(dsn), recorder)
 
 
 def run(settings: Settings) -> int:

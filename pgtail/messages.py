@@ -37,6 +37,14 @@ class ListenerWarned(Message):
 
 
 @dataclass
+class DeliveryCheckFinished(Message):
+    """The core's delivery check after a connect: does a NOTIFY reach the listening session?"""
+
+    ok: bool
+    detail: str
+
+
+@dataclass
 class ChannelAddRequested(Message):
     """The user asked to listen on a new channel."""
 

@@ -63,6 +63,24 @@ def escape(text: str) -> str:
     return text.translate(_TABLE_WITH_BACKSLASH)
 
 
+def _placeholder_for(code: int) -> str:
+    # C0 and DEL have Unicode "control pictures" (U+2400..U+2421): ESC shows as ␛.
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+_PLACEHOLDERS = {code: _placeholder_for(code) for code in _UNSAFE_CODES}
+
+
+def placeholders(text: str) -> str:
+    """Like :func:`escape`, but each unsafe character becomes one visible character (ESC shows as
+    ``␛``, others as ``\ufffd``), so positions in the text stay the same: for text being edited."""
+    if _UNSAFE_RE.search(text) is None:
+        return text
+    return text.translate(_PLACEHOLDERS)
+
+
 def is_safe(text: str) -> bool:
     """True when *text* has no character that :func:`escape` would replace."""
     # Every unsafe character is non-printable for str.isprintable(), a C loop far cheaper than

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 
 from pgtail.channels import byte_length, validate_channel
 from pgtail.models import MAX_CHANNEL_BYTES
+from pgtail.widgets.safe_input import SafeInput
 
 
 class AddChannelScreen(ModalScreen[str | None]):
@@ -23,7 +24,7 @@ class AddChannelScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="add-dialog"):
             yield Label("Listen on channel (exact name; Enter adds, Escape cancels)")
-            yield Input(placeholder="channel name", id="add-input")
+            yield SafeInput(placeholder="channel name", id="add-input")
             yield Label(f"0/{MAX_CHANNEL_BYTES} bytes", id="add-bytes")
             yield Label("", id="add-error")
 

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label
 from pgtail.messages import NotifyRequested
 from pgtail.models import MAX_PAYLOAD_BYTES
 from pgtail.text import escape
+from pgtail.widgets.safe_input import SafeInput
 
 
 class ParseError(ValueError):
@@ -56,7 +57,7 @@ def quote_channel(name: str) -> str:
     return f'"{name}"' if " " in name or name.startswith('"') else name
 
 
-class NotifyInput(Input):
+class NotifyInput(SafeInput):
     """The bar's input: Up/Down walk the history, Tab completes channel names."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

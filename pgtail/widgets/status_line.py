@@ -23,10 +23,18 @@ _PHASE_STYLES = {
 }
 
 
-def describe_phase(state: ConnectionState, now: float | None = None) -> str:
+#: Shown while connected when the delivery check found that NOTIFYs do not arrive.
+NOT_DELIVERED = "NOTIFY IS NOT DELIVERED (a pooler in transaction mode?)"
+
+
+def describe_phase(
+    state: ConnectionState, now: float | None = None, delivered: bool | None = None
+) -> str:
     """What the connection is doing, in a few words."""
     now = time.time() if now is None else now
     if state.phase is Phase.CONNECTED:
+        if delivered is False:
+            return f"connected (pid {state.backend_pid}), but {NOT_DELIVERED}"
         since = clock_time(state.since)[:8] if state.since else "?"
         return f"connected since {since} (pid {state.backend_pid})"
     if state.phase is Phase.RECONNECTING:
@@ -66,13 +74,21 @@ class StatusLine(Static):
         """The cluster's notification queue usage (0..1), as last polled."""
         self.replay: str | None = None
         """Set when showing a recording: says which, in place of the connection state."""
+        self.delivered: bool | None = None
+        """The delivery check's result for this connection (None: not known yet)."""
 
     def on_mount(self) -> None:
         self.redraw()
 
     def set_state(self, state: ConnectionState) -> None:
+        if state.phase is not Phase.CONNECTED:
+            self.delivered = None  # the next connection is checked again
         self.state = state
         self.listening = state.listening
+        self.redraw()
+
+    def set_delivery(self, ok: bool) -> None:
+        self.delivered = ok
         self.redraw()
 
     def set_counts(self, total: int, rate: float, listening: int) -> None:
@@ -117,7 +133,7 @@ class StatusLine(Static):
                 layout=False,
             )
             return
-        phase = escape(describe_phase(state))
+        phase = escape(describe_phase(state, delivered=self.delivered))
         server = escape(state.server)
         # The state matters most, then the counts; the server name gives way first.
         room_for_server = width - len(phase) - len(counts) - 4
@@ -133,7 +149,9 @@ class StatusLine(Static):
         # One row of fixed size: no layout pass, which would repaint the whole screen four times
         # a second (seen as tens of KiB/s written to the terminal).
         self.update(Content.assemble(*parts), layout=False)
-        self.set_class(state.phase is Phase.RECONNECTING, "-reconnecting")
+        self.set_class(
+            state.phase is Phase.RECONNECTING or self.delivered is False, "-reconnecting"
+        )
         self.set_class(state.phase is Phase.FAILED, "-failed")
 
     def on_resize(self) -> None:

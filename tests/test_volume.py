@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import threading
 import time
 from pathlib import Path
 
-import psycopg
 import pytest
 from harness import PgServer, notify
+from harness.flood import QueueWatch, send_flood
 from test_cli import Running, pgtail_command, pgtail_env
 
 
@@ -46,44 +45,24 @@ def test_a_million_notifications_are_all_counted(pg: PgServer, tmp_path: Path) -
         assert proc.stderr is not None
         while "connected" not in proc.stderr.readline():
             assert proc.poll() is None
-        peak = 0.0
-        done = threading.Event()
-
-        def watch_queue() -> None:
-            nonlocal peak
-            with psycopg.connect(pg.dsn, autocommit=True) as conn:
-                while not done.is_set():
-                    row = conn.execute("SELECT pg_notification_queue_usage()").fetchone()
-                    assert row is not None
-                    peak = max(peak, float(row[0]))
-                    time.sleep(0.05)
-
-        watcher = threading.Thread(target=watch_queue)
-        watcher.start()
-        with psycopg.connect(pg.dsn, autocommit=True) as conn:
-            for start in range(0, total, chunk):
-                conn.execute(
-                    "SELECT pg_notify('flood', i::text) FROM generate_series(%s::int, %s::int) i",
-                    (start, start + chunk - 1),
-                )
-        deadline = time.monotonic() + 120
-        lines = 0
-        while time.monotonic() < deadline:
-            with out_path.open("rb") as f:
-                lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-            if lines >= total:
-                break
-            time.sleep(0.5)
-        done.set()
-        watcher.join()
+        with QueueWatch(pg.dsn) as watch:
+            send_flood(pg.dsn, "flood", total, chunk, first=0)
+            deadline = time.monotonic() + 120
+            lines = 0
+            while time.monotonic() < deadline:
+                with out_path.open("rb") as f:
+                    lines = sum(c.count(b"\n") for c in iter(lambda: f.read(1 << 20), b""))
+                if lines >= total:
+                    break
+                time.sleep(0.5)
         assert lines == total
         with out_path.open() as f:
             last = f.readlines()[-1]
         assert last.rstrip("\n").endswith(f"  flood  {last.split('  ')[2]}  {total - 1}")
         # A reader that stopped would leave the whole million queued: about 2.5 % of the queue
         # (measured: 2M undrained reached 5 %). Draining keeps it to a few chunks in flight.
-        print(f"peak pg_notification_queue_usage() during the flood: {peak:.6f}")
-        assert peak < 0.01
+        print(f"peak pg_notification_queue_usage() during the flood: {watch.peak:.6f}")
+        assert watch.peak < 0.01
     finally:
         proc.terminate()
         proc.wait(15)

@@ -18,7 +18,7 @@ async def test_add_channel_receives_then_remove_stops(pg) -> None:  # type: igno
         await wait_for(pilot, lambda: "ui:add" in app.listening, what="listening")
         notify(pg, "ui:add", "first")
         await wait_for(pilot, lambda: payloads(app) == ["first"], what="first in the log")
-        assert app.channel_list.rows[0].count == 1
+        await wait_for(pilot, lambda: app.channel_list.rows[0].count == 1, 5, "row count")
 
         app.channel_list.focus()
         await pilot.press("d")
@@ -142,7 +142,7 @@ async def test_scrollback_bound_still_shows_the_newest_line(pg) -> None:  # type
             await wait_for(pilot, lambda last=last: last in screen_text(app), what=last)
             assert len(app.log_view.lines) <= 50
         assert app.total == 300
-        assert app.channel_list.rows[0].count == 300
+        await wait_for(pilot, lambda: app.channel_list.rows[0].count == 300, 5, "row count")
 
 
 async def test_reconnecting_then_connected_with_a_gap_line(fresh_pg) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ never reach it at all, and a terminal that stops reading does not stop pgtail fr
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
@@ -11,6 +10,7 @@ import psycopg
 import pytest
 from conftest import TEST_PASSWORD
 from harness import PgServer, notify
+from harness.flood import QueueWatch, send_flood
 
 from ui.pty_terminal import PtyPgtail
 
@@ -170,48 +170,37 @@ def test_stalled_terminal_does_not_stall_the_listener(
     total, chunk = 1_000_000, 100_000
     term = _start(terminals, "--dsn", pg.dsn, "-c", "flood", "--scrollback", "2000")
     term.wait_for(lambda s: "connected since" in s and "1 listening" in s, "connected")
-    peak_usage, peak_rss = 0.0, 0.0
-    done = threading.Event()
+    peak_rss = 0.0
 
-    def watch() -> None:
-        nonlocal peak_usage, peak_rss
-        with psycopg.connect(pg.dsn, autocommit=True) as conn:
-            while not done.is_set():
-                row = conn.execute("SELECT pg_notification_queue_usage()").fetchone()
-                assert row is not None
-                peak_usage = max(peak_usage, float(row[0]))
-                peak_rss = max(peak_rss, term.rss_mb())
-                time.sleep(0.05)
+    def sample_rss() -> None:
+        nonlocal peak_rss
+        peak_rss = max(peak_rss, term.rss_mb())
 
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        term.stop_reading()
-        with psycopg.connect(pg.dsn, autocommit=True) as conn:
-            # Enough screen updates to fill the pty's buffer: from here on pgtail's writes block.
-            conn.execute("SELECT pg_notify('flood', i::text) FROM generate_series(1, 20000) i")
-            time.sleep(1.0)
-            for start in range(0, total, chunk):
-                conn.execute(
-                    "SELECT pg_notify('flood', i::text) FROM generate_series(%s::int, %s::int) i",
-                    (start + 1, start + chunk),
-                )
-            # Still not reading: the server's queue must be empty all the same.
-            deadline = time.monotonic() + 30
-            while True:
-                row = conn.execute("SELECT pg_notification_queue_usage()").fetchone()
-                assert row is not None
-                if float(row[0]) < 0.001:
-                    break
-                assert time.monotonic() < deadline, f"queue usage stays at {row[0]}"
-                time.sleep(0.1)
-        stalled_bytes = len(term.output)
-        time.sleep(0.5)
-        assert len(term.output) == stalled_bytes  # the terminal really was not reading
-    finally:
-        done.set()
-        watcher.join()
-        term.resume_reading()
+    watch = QueueWatch(pg.dsn, also=sample_rss)
+    with watch:
+        try:
+            term.stop_reading()
+            with psycopg.connect(pg.dsn, autocommit=True) as conn:
+                # Enough screen updates to fill the pty's buffer: from here on pgtail's writes
+                # block.
+                conn.execute("SELECT pg_notify('flood', i::text) FROM generate_series(1, 20000) i")
+                time.sleep(1.0)
+                send_flood(pg.dsn, "flood", total, chunk)
+                # Still not reading: the server's queue must be empty all the same.
+                deadline = time.monotonic() + 30
+                while True:
+                    row = conn.execute("SELECT pg_notification_queue_usage()").fetchone()
+                    assert row is not None
+                    if float(row[0]) < 0.001:
+                        break
+                    assert time.monotonic() < deadline, f"queue usage stays at {row[0]}"
+                    time.sleep(0.1)
+            stalled_bytes = len(term.output)
+            time.sleep(0.5)
+            assert len(term.output) == stalled_bytes  # the terminal really was not reading
+        finally:
+            term.resume_reading()
+    peak_usage = watch.peak
     count = f"{total + 20000:,} received"
     term.wait_for(lambda s: count in s, count, timeout=60)
     print(f"stalled terminal: peak queue usage {peak_usage:.6f}, peak RSS {peak_rss:.0f} MB")

@@ -1,0 +1,59 @@
+"""Floods of notifications, and a watch on the server's notification queue while they run."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from types import TracebackType
+
+import psycopg
+
+
+def send_flood(dsn: str, channel: str, total: int, chunk: int = 100_000, first: int = 1) -> None:
+    """Send payloads ``first .. first + total - 1`` (as text) to *channel*, *chunk* a commit."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for start in range(first, first + total, chunk):
+            end = min(start + chunk, first + total) - 1
+            conn.execute(
+                "SELECT pg_notify(%s, i::text) FROM generate_series(%s::int, %s::int) i",
+                (channel, start, end),
+            )
+
+
+class QueueWatch:
+    """Polls ``pg_notification_queue_usage()`` on its own connection while in the ``with``.
+
+    ``peak`` is the highest usage seen (0..1). *also* runs at every poll (e.g. to sample RSS).
+    A listener that stops reading leaves a whole flood queued (a million is about 2.5 %).
+    """
+
+    def __init__(self, dsn: str, also: Callable[[], None] | None = None) -> None:
+        self.dsn = dsn
+        self.peak = 0.0
+        self._also = also
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            while not self._done.is_set():
+                row = conn.execute("SELECT pg_notification_queue_usage()").fetchone()
+                assert row is not None
+                self.peak = max(self.peak, float(row[0]))
+                if self._also is not None:
+                    self._also()
+                time.sleep(0.05)
+
+    def __enter__(self) -> QueueWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._done.set()
+        self._thread.join(10)

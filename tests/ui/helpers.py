@@ -17,9 +17,11 @@ from pgtail.settings import OutputMode, Settings
 FAST = ListenerOptions(backoff=Backoff(initial=0.2, cap=0.5))
 
 
-def app_for(dsn: str, *channels: str, scrollback: int = 10_000) -> PgtailApp:
+def app_for(
+    dsn: str, *channels: str, scrollback: int = 10_000, options: ListenerOptions = FAST
+) -> PgtailApp:
     settings = Settings(dsn=dsn, channels=channels, mode=OutputMode.TUI, scrollback=scrollback)
-    return make_app(settings, options=FAST)
+    return make_app(settings, options=options)
 
 
 async def wait_for(

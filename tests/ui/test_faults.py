@@ -84,7 +84,10 @@ async def test_outage_is_shown_then_recovered(
     reason: str,
 ) -> None:
     proxy = make_proxy(fresh_pg)
-    app = app_for(proxy.dsn_for(fresh_pg), *CHANNELS)
+    # The first retry waits 1.5 s, so the reconnecting state stays on screen long enough to be
+    # seen even on a loaded machine (a 0.2 s outage was missed between two screen polls).
+    slow_retry = ListenerOptions(backoff=Backoff(initial=1.5, cap=2.0))
+    app = app_for(proxy.dsn_for(fresh_pg), *CHANNELS, options=slow_retry)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: len(app.listening) == 2, what="listening")
         notify(fresh_pg, "ui:fault", "before")

@@ -39,12 +39,9 @@ from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT, ROOT / "tests"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+from tests.harness.pgserver import PgServer, reap_stale_temp_dirs
 
-from harness.pgserver import PgServer, reap_stale_temp_dirs  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CHANNEL = "bench"
 #: Notifications per sending transaction: big enough that commits are not the cost.

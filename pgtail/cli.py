@@ -166,18 +166,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(settings: Settings) -> int:
     try:
         if settings.replay and settings.replay_to:
-            from pgtail.replay import send_recording
+            from pgtail.pipe.replay import send_recording
 
             return send_recording(settings.replay, settings.replay_to, sys.stderr)
         if settings.replay and settings.mode is not OutputMode.TUI:
-            from pgtail.replay import print_recording
+            from pgtail.pipe.replay import print_recording
 
             return print_recording(settings.replay, settings.mode, sys.stdout, sys.stderr)
         if settings.mode is OutputMode.TUI:
-            from pgtail.app import run as run_tui
+            from pgtail.ui.launch import run as run_tui
 
             return run_tui(settings)
-        from pgtail.plain import run as run_pipe
+        from pgtail.pipe.sink import run as run_pipe
 
         return run_pipe(settings)
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """Regenerate the screenshots in this folder from real runs against a throw-away server.
 
-    python screenshots/make_screenshots.py
+    python -m screenshots.make_screenshots
 
 Writes SVG (Textual's own export) and, when ``rsvg-convert`` is installed, PNG.
 """
@@ -11,22 +11,21 @@ import asyncio
 import os
 import shutil
 import subprocess
-import sys
 import time
+
+import psycopg
+from textual.pilot import Pilot
+
+from pgtail.core.backoff import Backoff
+from pgtail.core.listener import ListenerOptions
+from pgtail.core.models import Notification, Phase
+from pgtail.settings import OutputMode, Settings
+from pgtail.ui.app import PgtailApp
+from pgtail.ui.launch import make_app
+from tests.harness import PgServer, notify
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]
-
-import psycopg  # noqa: E402
-from harness import PgServer, notify  # noqa: E402
-from textual.pilot import Pilot  # noqa: E402
-
-from pgtail.app import PgtailApp, make_app  # noqa: E402
-from pgtail.backoff import Backoff  # noqa: E402
-from pgtail.listener import ListenerOptions  # noqa: E402
-from pgtail.models import Notification, Phase  # noqa: E402
-from pgtail.settings import OutputMode, Settings  # noqa: E402
 
 CHANNELS = ("orders", "jobs:insert", "cache.invalidate", "Audit Log")
 TRAFFIC = [

@@ -11,16 +11,14 @@ import signal
 from collections.abc import Callable, Generator, Iterator
 
 import pytest
-from harness.pgbouncer import PgBouncer, PgBouncerUnavailable, PoolMode
-from harness.pgbouncer import _cleanup_live as _cleanup_bouncers
-from harness.pgserver import PgServer, notify, reap_stale_temp_dirs
-from harness.pgserver import _cleanup_live_servers as _cleanup_servers
-from harness.proxy import TcpProxy
 
-__all__ = ["TEST_PASSWORD", "notify"]
+from tests.harness.pgbouncer import PgBouncer, PgBouncerUnavailable, PoolMode
+from tests.harness.pgbouncer import _cleanup_live as _cleanup_bouncers
+from tests.harness.pgserver import TEST_PASSWORD, PgServer, notify, reap_stale_temp_dirs
+from tests.harness.pgserver import _cleanup_live_servers as _cleanup_servers
+from tests.harness.proxy import TcpProxy
 
-#: Password of the ``password_pg`` superuser.
-TEST_PASSWORD = "s3cret-pw"
+__all__ = ["notify"]
 
 
 # --------------------------------------------------------------------------- hooks

@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 import psycopg
 import pytest
-from harness.pgbouncer import PgBouncer
-from harness.pgserver import PgServer, notify
-from harness.proxy import TcpProxy
+
+from tests.harness.pgbouncer import PgBouncer
+from tests.harness.pgserver import PgServer, notify
+from tests.harness.proxy import TcpProxy
 
 
 def _select_one(conninfo: str, **kwargs: object) -> int:

@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from test_cli import pgtail_env
+from tests.harness.cli import pgtail_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +20,12 @@ def test_wheel_contains_the_stylesheet_and_every_package(tmp_path: Path) -> None
     )
     (wheel,) = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for wanted in ["pgtail/pgtail.tcss", "pgtail/widgets/__init__.py", "pgtail/demo/server.py"]:
+    for wanted in [
+        "pgtail/ui/pgtail.tcss",
+        "pgtail/ui/widgets/__init__.py",
+        "pgtail/core/listener.py",
+        "pgtail/demo/server.py",
+    ]:
         assert wanted in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "pgtail = pgtail.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from types import FrameType
 from typing import TextIO
 
+from pgtail.exit_codes import EXIT_FAILED
 from pgtail.settings import Settings
 
 __all__ = ["CHANNELS", "Demo", "demo_server", "run_demo"]
@@ -122,4 +123,4 @@ def run_demo(settings: Settings, run: Callable[[Settings], int], err: TextIO = s
         return 0
     except ServerError as exc:
         say(f"error: {exc}")
-        return 2
+        return EXIT_FAILED

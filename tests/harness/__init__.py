@@ -1,8 +1,8 @@
 """Test harness: throw-away PostgreSQL clusters, a fault-injecting TCP proxy and PgBouncer."""
 
-from harness.pgbouncer import PgBouncer, PgBouncerUnavailable
-from harness.pgserver import PgServer, PgServerError, find_bindir, free_port, notify
-from harness.proxy import TcpProxy
+from tests.harness.pgbouncer import PgBouncer, PgBouncerUnavailable
+from tests.harness.pgserver import PgServer, PgServerError, find_bindir, free_port, notify
+from tests.harness.proxy import TcpProxy
 
 __all__ = [
     "PgBouncer",

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, Literal
 
-from harness.pgserver import (
+from tests.harness.pgserver import (
     PgServer,
     free_port,
     make_temp_dir,

@@ -44,6 +44,9 @@ __all__ = [
 StopMode = Literal["smart", "fast", "immediate"]
 
 #: Unix socket paths are limited to 107 bytes; ``/.s.PGSQL.65535`` takes 16 of them.
+#: Password of the ``password_pg`` superuser (scram-sha-256 over TCP).
+TEST_PASSWORD = "s3cret-pw"
+
 _MAX_SOCKET_DIR = 90
 
 #: Settings every cluster gets: fast and disposable, but able to feed a hot standby.

@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from harness.pgserver import PgServer
+    from tests.harness.pgserver import PgServer
 
 __all__ = ["TcpProxy"]
 

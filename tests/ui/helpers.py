@@ -7,11 +7,12 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from pgtail.app import PgtailApp, make_app
-from pgtail.backoff import Backoff
-from pgtail.listener import ListenerOptions
-from pgtail.models import Notification
+from pgtail.core.backoff import Backoff
+from pgtail.core.listener import ListenerOptions
+from pgtail.core.models import Notification
 from pgtail.settings import OutputMode, Settings
+from pgtail.ui.app import PgtailApp
+from pgtail.ui.launch import make_app
 
 #: Short reconnect delays so outage tests finish quickly; the logic is the same.
 FAST = ListenerOptions(backoff=Backoff(initial=0.2, cap=0.5))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from harness import notify
-
-from pgtail.models import Phase
-from ui.helpers import app_for, payloads, screen_text, wait_for
+from pgtail.core.models import Phase
+from tests.harness import notify
+from tests.ui.helpers import app_for, payloads, screen_text, wait_for
 
 
 async def test_add_channel_receives_then_remove_stops(pg) -> None:  # type: ignore[no-untyped-def]

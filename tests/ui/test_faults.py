@@ -9,17 +9,19 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import TEST_PASSWORD
-from harness import PgBouncer, PgServer, TcpProxy, free_port, notify
 from textual.pilot import Pilot
 
-from pgtail.app import EXIT_FAILED, PgtailApp, make_app
-from pgtail.backoff import Backoff
-from pgtail.listener import ListenerOptions
-from pgtail.models import Phase
+from pgtail.core.backoff import Backoff
+from pgtail.core.listener import ListenerOptions
+from pgtail.core.models import Phase
+from pgtail.exit_codes import EXIT_FAILED
 from pgtail.settings import OutputMode, Settings
-from pgtail.widgets.failed_screen import FailedScreen
-from ui.helpers import app_for, payloads, screen_text, wait_for
+from pgtail.ui.app import PgtailApp
+from pgtail.ui.launch import make_app
+from pgtail.ui.screens.failed import FailedScreen
+from tests.harness import PgBouncer, PgServer, TcpProxy, free_port, notify
+from tests.harness.pgserver import TEST_PASSWORD
+from tests.ui.helpers import app_for, payloads, screen_text, wait_for
 
 CHANNELS = ("ui:fault", "Mixed Case")
 SIZE = (160, 40)

@@ -6,10 +6,10 @@ import threading
 
 import psycopg
 import pytest
-from harness import PgServer
-from harness.flood import QueueWatch, send_flood
 
-from ui.helpers import app_for, screen_text, wait_for
+from tests.harness import PgServer
+from tests.harness.flood import QueueWatch, send_flood
+from tests.ui.helpers import app_for, screen_text, wait_for
 
 
 @pytest.mark.slow

@@ -5,16 +5,18 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stderr
 
-from conftest import TEST_PASSWORD
-from harness import PgServer, free_port
 from textual.widgets import Input
 
-from pgtail.app import EXIT_FAILED, PgtailApp, run
-from pgtail.models import Phase
+from pgtail.core.models import Phase
+from pgtail.core.text import is_safe, placeholders
+from pgtail.exit_codes import EXIT_FAILED
 from pgtail.settings import OutputMode, Settings
-from pgtail.text import is_safe, placeholders
-from pgtail.widgets.add_channel import AddChannelScreen
-from ui.helpers import app_for, screen_text, wait_for
+from pgtail.ui.app import PgtailApp
+from pgtail.ui.launch import run
+from pgtail.ui.screens.add_channel import AddChannelScreen
+from tests.harness import PgServer, free_port
+from tests.harness.pgserver import TEST_PASSWORD
+from tests.ui.helpers import app_for, screen_text, wait_for
 
 
 def _bar_error(app: PgtailApp) -> str:

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from conftest import TEST_PASSWORD
-from harness import PgServer, notify
-from harness.flood import QueueWatch, send_flood
 
-from ui.pty_terminal import PtyPgtail
+from tests.harness import PgServer, notify
+from tests.harness.flood import QueueWatch, send_flood
+from tests.harness.pgserver import TEST_PASSWORD
+from tests.ui.pty_terminal import PtyPgtail
 
 #: (payload, what must never be written raw, what the screen shows instead)
 HOSTILE: list[tuple[str, bytes, str]] = [

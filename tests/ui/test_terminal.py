@@ -12,7 +12,8 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from harness import notify
+
+from tests.harness import notify
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TMUX = shutil.which("tmux") or "/usr/bin/tmux"

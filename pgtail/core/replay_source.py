@@ -1,0 +1,87 @@
+"""A recording standing in for the listener: the source the UI runs for ``--replay FILE``."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from pgtail.core.models import (
+    ChannelsChanged,
+    ConnectionState,
+    ListenerEvent,
+    Notification,
+    NotificationBatch,
+    Phase,
+)
+from pgtail.core.recording import BadLine, read_recording
+
+CHUNK = 1000
+
+
+class ReplaySource:
+    """A recording standing in for the listener in the full-screen UI (``pgtail --replay FILE``).
+
+    The file is read when this is made, so its channels are known before the UI starts and bad
+    lines can be reported at once; :meth:`run` hands the notifications to the same callback a
+    listener would, then idles until stopped. Raises OSError when the file cannot be read.
+    """
+
+    def __init__(self, path: str, on_event: Callable[[ListenerEvent], None]) -> None:
+        self.path = path
+        self.notifications: list[Notification] = []
+        self.bad_lines: list[BadLine] = []
+        for item in read_recording(path):
+            if isinstance(item, BadLine):
+                self.bad_lines.append(item)
+            else:
+                self.notifications.append(item)
+        self._emit = on_event
+        self._channels = list(dict.fromkeys(n.channel for n in self.notifications))
+        self._stop: asyncio.Event | None = None
+        self._stopped = False
+        self._state = ConnectionState(
+            Phase.CONNECTED, server=f"replay of {path}", since=time.time()
+        )
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._state
+
+    @property
+    def wanted(self) -> list[str]:
+        return list(self._channels)
+
+    def describe(self) -> str:
+        """``replay of FILE (N notifications, M bad lines)``."""
+        bad = len(self.bad_lines)
+        count = len(self.notifications)
+        return (
+            f"replay of {self.path} ({count:,} notification{'s' if count != 1 else ''}, "
+            f"{bad} bad line{'s' if bad != 1 else ''})"
+        )
+
+    async def run(self) -> ConnectionState:
+        self._stop = asyncio.Event()
+        channels = frozenset(self._channels)
+        self._emit(ChannelsChanged(wanted=channels, listening=channels))
+        for start in range(0, len(self.notifications), CHUNK):
+            if self._stopped:
+                break
+            self._emit(NotificationBatch(self.notifications[start : start + CHUNK]))
+            await asyncio.sleep(0)
+        if not self._stopped:
+            await self._stop.wait()
+        self._state = ConnectionState(Phase.STOPPED, server=self._state.server, since=time.time())
+        return self._state
+
+    def stop(self) -> None:
+        self._stopped = True
+        if self._stop is not None:
+            self._stop.set()
+
+    async def subscribe(self, name: str) -> None:
+        raise ValueError("a replay has no server to listen on")
+
+    async def unsubscribe(self, name: str) -> None:
+        """Nothing to stop listening on; the row goes, the recorded lines stay."""

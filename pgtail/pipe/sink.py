@@ -1,0 +1,223 @@
+"""Pipe mode: one line per notification on stdout, connection state on stderr.
+
+Used with ``--plain`` / ``--json`` or when stdout is not a terminal, so that ``| grep``, ``| jq``
+and ``| head`` work. Output is written and flushed once per batch (not per line) to keep up with
+floods; a closed pipe ends pgtail quietly. Untrusted text is escaped in both formats: ``--plain``
+shows control characters as visible escapes, ``--json`` leaves nothing raw but printable text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import BinaryIO, TextIO
+
+from pgtail.core.dsn import DsnError, parse
+from pgtail.core.formats import clock_time, format_json, format_json_batch, format_plain
+from pgtail.core.inspector import Inspector
+from pgtail.core.listener import Listener, ListenerOptions
+from pgtail.core.models import (
+    ConnectionState,
+    DeliveryChecked,
+    Gap,
+    ListenerEvent,
+    ListenerWarning,
+    Notification,
+    NotificationBatch,
+    Phase,
+)
+from pgtail.core.recording import RecordingWriter, recording_tee
+from pgtail.core.sender import Sender
+from pgtail.core.text import escape
+from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
+from pgtail.settings import OutputMode, Settings
+
+
+def describe_state(state: ConnectionState) -> str | None:
+    """A short human line for stderr, or None when the change is not worth a line."""
+    server = escape(state.server)
+    error = escape(state.last_error or "")
+    if state.phase is Phase.CONNECTING:
+        return f"connecting to {server}"
+    if state.phase is Phase.CONNECTED:
+        return f"connected to {server} (backend pid {state.backend_pid}), listening on " + (
+            f"{state.listening} channel{'s' if state.listening != 1 else ''}"
+        )
+    if state.phase is Phase.RECONNECTING:
+        wait = ""
+        if state.next_try_at is not None:
+            wait = f" in {max(0.0, state.next_try_at - time.time()):.1f} s"
+        return f"{error or 'connection lost'}; reconnecting{wait} (attempt {state.attempt})"
+    if state.phase is Phase.FAILED:
+        return f"error: {error}"
+    return None
+
+
+def describe_gap(gap: Gap) -> str:
+    return (
+        f"gap: notifications sent between {clock_time(gap.lost_at)} and {clock_time(gap.back_at)}"
+        f" ({gap.seconds:.1f} s) were not received"
+    )
+
+
+class PipeSink:
+    """Turns listener events into stdout lines and stderr messages."""
+
+    def __init__(
+        self, mode: OutputMode, out: TextIO, err: TextIO, inspector: Inspector | None = None
+    ) -> None:
+        self._format = format_json if mode is OutputMode.JSON else format_plain
+        self._json = mode is OutputMode.JSON
+        self._out = out
+        # JSON lines are made as bytes from the raw batch and go to the binary stream underneath
+        # (sys.stdout.buffer) when there is one, skipping a decode and re-encode per batch.
+        self._binary: BinaryIO | None = getattr(out, "buffer", None)
+        self._err = err
+        self.closed = False
+        self.on_closed: Callable[[], None] = lambda: None
+        self.count = 0
+        # With --sender, batches wait in order for their senders to be looked up.
+        self._inspector = inspector
+        self._pending: asyncio.Queue[list[Notification] | None] | None = None
+
+    def __call__(self, event: ListenerEvent) -> None:
+        if isinstance(event, NotificationBatch):
+            self.count += len(event)
+            if self.closed:
+                return
+            if self._pending is not None:
+                self._pending.put_nowait(event.items)
+            elif self._json:
+                data = format_json_batch(event)
+                if self._binary is not None:
+                    self._write_bytes(self._binary, data)
+                else:
+                    self._write(data.decode())
+            else:
+                self._write(self._format(event.items))
+        elif isinstance(event, ConnectionState):
+            line = describe_state(event)
+            if line:
+                self.say(line)
+        elif isinstance(event, Gap):
+            self.say(describe_gap(event))
+        elif isinstance(event, ListenerWarning):
+            self.say(f"warning: {escape(event.message)}")
+        elif isinstance(event, DeliveryChecked) and not event.ok:
+            self.say(f"warning: {escape(event.detail)}")
+
+    async def write_with_senders(self) -> None:
+        """With --sender: write queued batches, in order, each once its senders are known."""
+        assert self._inspector is not None
+        queue = self._pending = asyncio.Queue()
+        while (batch := await queue.get()) is not None:
+            try:
+                senders = await self._inspector.senders({n.pid for n in batch})
+            except Exception as exc:  # the side connection is down: print without senders
+                self.say(f"warning: cannot look up senders: {escape(str(exc))}")
+                senders = {}
+            if not self.closed:
+                self._write(format_json(batch, senders))
+
+    def finish(self) -> None:
+        if self._pending is not None:
+            self._pending.put_nowait(None)
+
+    def say(self, line: str) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._err.write(f"pgtail: {line}\n")
+            self._err.flush()
+
+    def _write_bytes(self, out: BinaryIO, data: bytes) -> None:
+        try:
+            out.write(data)
+            out.flush()
+        except (BrokenPipeError, ValueError):
+            self.closed = True
+            self.on_closed()
+
+    def _write(self, text: str) -> None:
+        try:
+            self._out.write(text)
+            self._out.flush()
+        except (BrokenPipeError, ValueError):
+            # The reader went away (`| head`): stop quietly, like other Unix filters.
+            self.closed = True
+            self.on_closed()
+
+
+async def run_listener(
+    listener: Listener, sender: Sender, sink: PipeSink | None = None
+) -> ConnectionState:
+    """Run *listener* until it ends, stopping it cleanly on SIGINT, SIGTERM and SIGHUP."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, listener.stop)
+            installed.append(sig)
+    writer = None
+    if sink is not None and sink._inspector is not None:
+        writer = asyncio.create_task(sink.write_with_senders())
+        await asyncio.sleep(0)  # let it set up its queue before the first batch
+    try:
+        return await listener.run()
+    finally:
+        await sender.close()
+        if writer is not None and sink is not None:
+            sink.finish()
+            await writer
+            assert sink._inspector is not None
+            await sink._inspector.close()
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Pipe mode's main: returns the process exit code."""
+    sink = PipeSink(settings.mode, out, err)
+    if not settings.channels:
+        sink.say("error: nothing to listen on: give at least one channel with -c NAME")
+        return EXIT_FAILED
+    try:
+        dsn = parse(settings.dsn)
+    except DsnError as exc:
+        sink.say(f"error: {escape(str(exc))}")
+        return EXIT_FAILED
+    if settings.show_sender:
+        sink = PipeSink(settings.mode, out, err, Inspector(dsn))
+    on_event: Callable[[ListenerEvent], None] = sink
+    recorder = None
+    if settings.record:
+        try:
+            recorder = RecordingWriter(settings.record)
+        except OSError as exc:
+            sink.say(f"error: cannot write {escape(settings.record)}: {escape(str(exc))}")
+            return EXIT_FAILED
+        on_event = recording_tee(sink, recorder)
+    sender = Sender(dsn)
+    try:
+        listener = Listener(
+            dsn, settings.channels, on_event, ListenerOptions(), probe=sender.notify
+        )
+    except ValueError as exc:
+        sink.say(f"error: {escape(str(exc))}")
+        return EXIT_FAILED
+    sink.on_closed = listener.stop
+    try:
+        final = asyncio.run(run_listener(listener, sender, sink))
+    finally:
+        if recorder is not None:
+            recorder.close()
+    if sink.closed:
+        # Keep the interpreter from complaining about the closed pipe when it flushes at exit.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        return EXIT_OK
+    return EXIT_FAILED if final.phase is Phase.FAILED else EXIT_OK

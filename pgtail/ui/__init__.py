@@ -1,0 +1,1 @@
+"""The full-screen Textual UI: a thin consumer of :mod:`pgtail.core`."""

@@ -1,0 +1,119 @@
+"""The hand-over point between the core thread and the UI thread.
+
+The listener's callback runs on the core thread for every batch it reads; posting a UI message per
+notification (or even per batch) would swamp the UI's message queue during a flood. Instead the
+callback appends to a bounded buffer, wakes the UI once, and the UI drains everything that has
+collected by then. If the UI falls
+behind, the oldest undrained lines are dropped and counted, so memory stays bounded while totals
+and per-channel counts stay exact. No Textual import here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pgtail.core.models import Gap, Notification
+
+LogItem = Notification | Gap
+"""What the log shows: notifications and outage lines, in the order they happened."""
+
+
+@dataclass(slots=True)
+class Drained:
+    """Everything that arrived since the previous drain."""
+
+    items: list[LogItem]
+    """Log lines in arrival order (possibly missing the oldest, see ``dropped``)."""
+    dropped: int
+    """Notifications that arrived but were dropped before the UI could show them."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Per-channel totals since the start (exact, including dropped ones)."""
+    last_seen: dict[str, float] = field(default_factory=dict)
+    """Per channel, when its latest notification arrived."""
+    total: int = 0
+    """All notifications received since the start."""
+
+
+class Inbox:
+    """A thread-safe bounded buffer of log items plus exact counters."""
+
+    def __init__(self, capacity: int, on_ready: Callable[[], None] | None = None) -> None:
+        self.capacity = max(1, capacity)
+        self.on_ready = on_ready
+        """Called (on the putting thread) when the inbox goes from drained to holding something,
+        so the UI can drain at once instead of polling: one wake-up per drain, not per batch."""
+        """At most this many undrained log items are kept."""
+        self._lock = threading.Lock()
+        self._items: deque[LogItem] = deque(maxlen=self.capacity)
+        self._dropped = 0
+        self._counts: Counter[str] = Counter()
+        self._last_seen: dict[str, float] = {}
+        self._total = 0
+        self._dirty = False
+
+    def put_notifications(self, items: list[Notification]) -> None:
+        """Called on the core thread, once per batch."""
+        if not items:
+            return
+        with self._lock:
+            overflow = len(self._items) + len(items) - self.capacity
+            if overflow > 0:
+                self._dropped += overflow
+            self._items.extend(items)
+            self._counts.update([n.channel for n in items])
+            # Batches are read in one go and share one timestamp per channel closely enough.
+            received = items[-1].received
+            for channel in {n.channel for n in items} if len(items) > 1 else (items[0].channel,):
+                self._last_seen[channel] = received
+            self._total += len(items)
+            was_dirty, self._dirty = self._dirty, True
+        if not was_dirty and self.on_ready is not None:
+            self.on_ready()
+
+    def put_gap(self, gap: Gap) -> None:
+        with self._lock:
+            if len(self._items) == self.capacity:
+                self._dropped += 1
+            self._items.append(gap)
+            was_dirty, self._dirty = self._dirty, True
+        if not was_dirty and self.on_ready is not None:
+            self.on_ready()
+
+    def drain(self) -> Drained | None:
+        """Take everything pending; None when nothing arrived since the last drain."""
+        with self._lock:
+            if not self._dirty:
+                return None
+            items = list(self._items)
+            self._items.clear()
+            dropped, self._dropped = self._dropped, 0
+            self._dirty = False
+            return Drained(
+                items=items,
+                dropped=dropped,
+                counts=dict(self._counts),
+                last_seen=dict(self._last_seen),
+                total=self._total,
+            )
+
+
+class RateMeter:
+    """Notifications per second over a sliding window, from a running total."""
+
+    def __init__(self, window: float = 2.0) -> None:
+        self.window = window
+        """Seconds of history the rate is averaged over."""
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def sample(self, total: int, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        self._samples.append((now, total))
+        while len(self._samples) > 2 and now - self._samples[1][0] >= self.window:
+            self._samples.popleft()
+        first_t, first_total = self._samples[0]
+        elapsed = now - first_t
+        return (total - first_total) / elapsed if elapsed > 0 else 0.0

@@ -1,0 +1,1 @@
+"""The modal screens of the full-screen UI, one per module."""

@@ -1,0 +1,146 @@
+"""The channel list: every channel the user asked for, with its state, count, last activity,
+rate and a sparkline of its last minute."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from pgtail.core.text import escape, truncate
+from pgtail.ui.messages import ChannelFilterChanged, ChannelRemoveRequested, ChannelToggleRequested
+from pgtail.ui.state.rates import sparkline
+from pgtail.ui.widgets.notification_log import PALETTE, channel_style
+
+ListenState = Literal["listening", "pending", "off"]
+
+_GLYPHS: dict[str, tuple[str, str]] = {
+    "listening": ("●", "bold green"),
+    "pending": ("◌", "bold yellow"),
+    "off": ("○", "dim"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRow:
+    """What one row shows."""
+
+    name: str
+    state: ListenState
+    count: int = 0
+    last_seen: float | None = None
+    rate: float = 0.0
+    """Notifications per second, recently."""
+    activity: tuple[int, ...] = ()
+    """Per-second counts of the last minute, oldest first (the sparkline)."""
+
+
+def ago(ts: float | None, now: float | None = None) -> str:
+    """``4s ago``, ``3m ago``, ``2h ago``, or ``never``."""
+    if ts is None:
+        return "never"
+    seconds = max(0.0, (time.time() if now is None else now) - ts)
+    if seconds < 60:
+        return f"{seconds:.0f}s ago"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f}m ago"
+    return f"{seconds // 3600:.0f}h ago"
+
+
+class ChannelList(OptionList):
+    """Channels as three-line rows. Enter (or a click) filters the log to the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "space", "toggle_listen", "Listen on/off", tooltip="LISTEN/UNLISTEN, keeping the row"
+        ),
+        Binding("d,delete", "remove", "Remove", tooltip="UNLISTEN and forget the channel"),
+    ]
+
+    def __init__(self, color: bool = True, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.color = color
+        """False under NO_COLOR."""
+        self.rows: list[ChannelRow] = []
+        """The rows as last set by the app."""
+        self.filter: str | None = None
+        """The channel the log is filtered to, marked in its row."""
+
+    def set_rows(self, rows: list[ChannelRow]) -> None:
+        """Show *rows*, keeping the highlight on the same channel."""
+        old_names = [r.name for r in self.rows]
+        names = [r.name for r in rows]
+        current = self.highlighted_name
+        self.rows = rows
+        if names == old_names:
+            for index, row in enumerate(rows):
+                self.replace_option_prompt_at_index(index, self._prompt(row))
+            return
+        self.clear_options()
+        self.add_options([Option(self._prompt(row)) for row in rows])
+        if rows:
+            self.highlighted = names.index(current) if current in names else 0
+
+    def refresh_rows(self) -> None:
+        """Redraw with the same data (times since the last notification move on)."""
+        self.set_rows(self.rows)
+
+    @property
+    def highlighted_name(self) -> str | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.rows):
+            return None
+        return self.rows[index].name
+
+    def _prompt(self, row: ChannelRow) -> Content:
+        width = max(10, (self.size.width or 28) - 4)
+        glyph, glyph_style = _GLYPHS[row.state]
+        name_style = channel_style(row.name, self.color)
+        name = Content.styled(
+            truncate(escape(row.name), width - 2),
+            f"bold {name_style.color.name}" if self.color and name_style.color else "bold",
+        )
+        mark = Content.styled(" ◂ filter", "reverse") if row.name == self.filter else Content("")
+        detail = f"{row.state} · {row.count:,} · {ago(row.last_seen)}"
+        rate = f" {row.rate:,.1f}/s"
+        spark = sparkline(row.activity, max(4, width - len(rate))) if row.activity else ""
+        return Content.assemble(
+            (glyph, glyph_style),
+            " ",
+            name,
+            mark,
+            "\n  ",
+            (truncate(detail, width), "dim"),
+            "\n  ",
+            (spark, name_style.color.name if self.color and name_style.color else ""),
+            (rate, "dim"),
+        )
+
+    def action_toggle_listen(self) -> None:
+        name = self.highlighted_name
+        if name is None:
+            return
+        row = self.rows[self.highlighted or 0]
+        self.post_message(ChannelToggleRequested(name, listen=row.state == "off"))
+
+    def action_remove(self) -> None:
+        name = self.highlighted_name
+        if name is not None:
+            self.post_message(ChannelRemoveRequested(name))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        name = self.highlighted_name
+        if name is None:
+            return
+        self.filter = None if self.filter == name else name
+        self.refresh_rows()
+        self.post_message(ChannelFilterChanged(self.filter))
+
+
+__all__ = ["PALETTE", "ChannelList", "ChannelRow", "ListenState", "ago"]

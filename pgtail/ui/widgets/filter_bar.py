@@ -1,0 +1,77 @@
+"""The live filter input (``/``): a substring, or ``/regex/``, over channel and payload."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Input, Label
+
+from pgtail.core.text import escape
+from pgtail.ui.messages import TextFilterChanged
+from pgtail.ui.state.filtering import FilterError, LineFilter, parse_filter
+
+
+class FilterBar(Vertical):
+    """Hidden until opened; filters as the user types. Enter keeps the filter, Escape clears it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear", "Clear filter", priority=True),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.active: LineFilter | None = None
+        """The filter the log shows, or None."""
+        self.input = Input(placeholder="text, or /regex/", id="filter-input")
+        self.error = Label("", id="filter-error")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="filter-row"):
+            yield Label("filter", id="filter-label")
+            yield self.input
+        yield self.error
+
+    def open(self) -> None:
+        """Show the input with the current filter's text, and focus it."""
+        self.add_class("-shown")
+        self.input.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        try:
+            line_filter = parse_filter(event.value)
+        except FilterError as exc:
+            # Keep showing the last valid filter while the regex is half-typed.
+            self._show_error(str(exc))
+            return
+        self._show_error(None)
+        self.active = line_filter
+        self.post_message(TextFilterChanged(line_filter))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.error.has_class("-shown"):
+            return
+        if self.active is None:
+            self.remove_class("-shown")
+        self.post_message(TextFilterChanged(self.active, done=True))
+
+    def action_clear(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Drop the filter and hide the input."""
+        self.active = None
+        with self.input.prevent(Input.Changed):
+            self.input.value = ""
+        self._show_error(None)
+        self.remove_class("-shown")
+        self.post_message(TextFilterChanged(None, done=True))
+
+    def _show_error(self, text: str | None) -> None:
+        self.error.update(Content(escape(text or "")))
+        self.error.set_class(text is not None, "-shown")

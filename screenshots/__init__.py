@@ -1,0 +1,1 @@
+"""The script that makes the images in this folder from real runs."""

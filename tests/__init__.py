@@ -1,0 +1,1 @@
+"""pgtail's tests: real PostgreSQL servers, real terminals, no mocks."""

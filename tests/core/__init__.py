@@ -1,0 +1,1 @@
+"""The listening core against real servers."""

@@ -1,0 +1,1 @@
+"""The demo: its embedded server and traffic."""

@@ -1,0 +1,82 @@
+"""The real ``pgtail`` command as a subprocess: its command line, a PG*-free environment, and a
+running process whose stdout is read line by line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pgtail_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pgtail", *args]
+
+
+def pgtail_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def run_pgtail(*args: str, timeout: float = 30, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        pgtail_command(*args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=pgtail_env(**env),
+        stdin=subprocess.DEVNULL,
+    )
+
+
+class Running:
+    """A pgtail subprocess: stdout read line by line, stderr collected by a thread."""
+
+    def __init__(self, *args: str, **env: str) -> None:
+        self.proc = subprocess.Popen(
+            pgtail_command(*args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=pgtail_env(**env),
+        )
+        self._err: list[str] = []
+        self._reader = threading.Thread(target=self._collect, daemon=True)
+        self._reader.start()
+
+    def _collect(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self._err.append(line)
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self._err)
+
+    def wait_stderr(self, text: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise AssertionError(f"{text!r} not in stderr: {self.stderr!r}")
+            time.sleep(0.05)
+
+    def stdout_line(self) -> str:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line, f"stdout closed; stderr: {self.stderr!r}"
+        return line
+
+    def stop(self, sig: int = signal.SIGINT) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        code = self.proc.wait(15)
+        self._reader.join(5)
+        return code

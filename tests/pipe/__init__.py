@@ -1,0 +1,1 @@
+"""The pipe mode: the real command as a subprocess."""

@@ -1,0 +1,1 @@
+"""Pure pieces, without a server."""

@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from pgtail.core.inspector import SenderInfo
-from pgtail.core.models import Notification, NotificationBatch
+from pgtail.core.models import Notification, NotificationBatch, SenderInfo
 from pgtail.core.text import escape, is_safe
 
 _encode_text: Callable[[str], str] = json.encoder.encode_basestring

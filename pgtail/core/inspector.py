@@ -8,52 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from dataclasses import dataclass
 
 import psycopg
 
 from pgtail.core.dsn import Dsn
-
-
-@dataclass(frozen=True, slots=True)
-class SenderInfo:
-    """What pg_stat_activity says about the backend that sent a notification."""
-
-    pid: int
-    application_name: str = ""
-    user: str = ""
-    client_addr: str = ""
-    backend_type: str = ""
-    gone: bool = False
-    """True when the backend had already disconnected when pgtail asked."""
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "application_name": self.application_name,
-            "user": self.user,
-            "client_addr": self.client_addr,
-            "backend_type": self.backend_type,
-            "gone": self.gone,
-        }
-
-    def describe(self) -> str:
-        if self.gone:
-            return f"pid {self.pid} (disconnected)"
-        who = self.application_name or self.backend_type or "?"
-        where = f" from {self.client_addr}" if self.client_addr else " (local socket)"
-        return f"{who} as {self.user or '?'}{where}, pid {self.pid}"
-
-
-@dataclass(frozen=True, slots=True)
-class DiscoveredChannel:
-    """A channel worth listening to, and where it was seen."""
-
-    name: str
-    source: str
-    """``listener`` (another session LISTENs on it) or ``function`` (named in a function)."""
-    where: str
-    """The session or function (and its triggers) that names it."""
-
+from pgtail.core.models import DiscoveredChannel, SenderInfo
 
 _SENDERS_SQL = """
 SELECT pid, coalesce(application_name, ''), coalesce(usename::text, ''),
@@ -121,9 +80,6 @@ class Inspector:
             for pid in missing:
                 self._senders.setdefault(pid, SenderInfo(pid, gone=True))
         return {p: self._senders[p] for p in pids}
-
-    def cached_sender(self, pid: int) -> SenderInfo | None:
-        return self._senders.get(pid)
 
     async def discover(self) -> list[DiscoveredChannel]:
         """Channels other sessions LISTEN on, and channels named in functions and triggers."""

@@ -136,10 +136,6 @@ class ConnectionState:
     wanted: int = 0
     """How many channels are wanted."""
 
-    @property
-    def is_final(self) -> bool:
-        return self.phase in (Phase.FAILED, Phase.STOPPED)
-
 
 @dataclass(frozen=True, slots=True)
 class Gap:
@@ -181,3 +177,43 @@ class DeliveryChecked:
 ListenerEvent = (
     NotificationBatch | ConnectionState | Gap | ChannelsChanged | ListenerWarning | DeliveryChecked
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SenderInfo:
+    """What pg_stat_activity says about the backend that sent a notification."""
+
+    pid: int
+    application_name: str = ""
+    user: str = ""
+    client_addr: str = ""
+    backend_type: str = ""
+    gone: bool = False
+    """True when the backend had already disconnected when pgtail asked."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "application_name": self.application_name,
+            "user": self.user,
+            "client_addr": self.client_addr,
+            "backend_type": self.backend_type,
+            "gone": self.gone,
+        }
+
+    def describe(self) -> str:
+        if self.gone:
+            return f"pid {self.pid} (disconnected)"
+        who = self.application_name or self.backend_type or "?"
+        where = f" from {self.client_addr}" if self.client_addr else " (local socket)"
+        return f"{who} as {self.user or '?'}{where}, pid {self.pid}"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredChannel:
+    """A channel worth listening to, and where it was seen."""
+
+    name: str
+    source: str
+    """``listener`` (another session LISTENs on it) or ``function`` (named in a function)."""
+    where: str
+    """The session or function (and its triggers) that names it."""

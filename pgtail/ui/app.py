@@ -23,7 +23,7 @@ from textual.widgets import Footer
 
 from pgtail.core.channels import validate_channel
 from pgtail.core.dsn import Dsn
-from pgtail.core.inspector import Inspector, SenderInfo
+from pgtail.core.inspector import Inspector
 from pgtail.core.models import (
     ChannelsChanged,
     ConnectionState,
@@ -33,6 +33,7 @@ from pgtail.core.models import (
     ListenerWarning,
     NotificationBatch,
     Phase,
+    SenderInfo,
 )
 from pgtail.core.recording import RecordingWriter, recording_tee
 from pgtail.core.replay_source import ReplaySource

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from pgtail.core.inspector import DiscoveredChannel, SenderInfo
-from pgtail.core.models import ChannelsChanged, ConnectionState, Notification
+from pgtail.core.models import (
+    ChannelsChanged,
+    ConnectionState,
+    DiscoveredChannel,
+    Notification,
+    SenderInfo,
+)
 from pgtail.ui.state.filtering import LineFilter
 
 

@@ -19,8 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from pgtail.core.formats import iso_time
-from pgtail.core.inspector import SenderInfo
-from pgtail.core.models import Notification
+from pgtail.core.models import Notification, SenderInfo
 from pgtail.core.text import escape
 from pgtail.ui.state.payload_views import hexdump, plain_text, pretty_json
 

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from pgtail.core.inspector import DiscoveredChannel
+from pgtail.core.models import DiscoveredChannel
 from pgtail.core.text import escape, truncate
 
 _SOURCES = {"listener": "LISTENed by", "function": "named in"}

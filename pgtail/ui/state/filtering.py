@@ -32,10 +32,6 @@ class LineFilter:
             )
         return self.text in notification.channel or self.text in notification.payload
 
-    @property
-    def is_regex(self) -> bool:
-        return self.pattern is not None
-
 
 def parse_filter(text: str) -> LineFilter | None:
     """``/.../`` -> a regex filter, anything else -> a substring filter, empty -> None.

@@ -22,8 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pgtail.core.formats import clock_time
-from pgtail.core.inspector import SenderInfo
-from pgtail.core.models import Gap, Notification
+from pgtail.core.models import Gap, Notification, SenderInfo
 from pgtail.core.text import escape, truncate
 from pgtail.ui.inbox import LogItem
 from pgtail.ui.messages import NotificationChosen

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg.pq import PGnotify
@@ -17,7 +18,7 @@ from pgtail.core.text import is_safe
 #: The same examples on every run and no time limit per example, so a loaded machine can make
 #: the test slower but never make it fail or pick different cases.
 FIXED = settings(
-    max_examples=200,
+    max_examples=150,
     derandomize=True,
     deadline=None,
     database=None,
@@ -53,9 +54,17 @@ printable_ascii = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E))
 json_plain_ascii = st.text(
     st.characters(min_codepoint=0x20, max_codepoint=0x7E, exclude_characters='"\\')
 ).map(str.encode)
+#: Plain text around one byte of any value: the byte alone decides whether the payload is copied.
+one_byte_in_plain = st.builds(
+    lambda before, byte, after: before + bytes([byte]) + after,
+    printable_ascii,
+    st.integers(0, 255),
+    printable_ascii,
+)
 payload_bytes = st.one_of(
     st.just(b""),
     printable_ascii,
+    one_byte_in_plain,
     st.text().map(str.encode),
     st.binary(max_size=64),
     st.lists(st.sampled_from(_AWKWARD), max_size=8).map(b"".join),
@@ -126,6 +135,16 @@ def test_other_encodings_take_the_decoding_path(
 ) -> None:
     fast, general = _both_ways(raw, received, codec)
     assert fast == general
+
+
+@pytest.mark.parametrize("alone", [True, False], ids=["a batch each", "one batch"])
+def test_every_byte_value_in_a_plain_payload(alone: bool) -> None:
+    """Each of the 256 byte values between plain letters, alone in its batch (which is then
+    wholly plain or not) and all in one batch (mixing copied and escaped lines)."""
+    raw = [_notify(b"ch", b"a" + bytes([byte]) + b"z", byte + 1) for byte in range(256)]
+    for batch in [[n] for n in raw] if alone else [raw]:
+        fast, general = _both_ways(batch, 1_700_000_000.125)
+        assert fast == general
 
 
 def test_an_already_decoded_batch_is_formatted_from_its_notifications() -> None:

@@ -14,13 +14,13 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import BinaryIO, TextIO
 
 from pgtail.core.dsn import DsnError, parse
 from pgtail.core.formats import clock_time, format_json, format_json_batch, format_plain
 from pgtail.core.inspector import Inspector
-from pgtail.core.listener import Listener, ListenerOptions
+from pgtail.core.listener import Listener
 from pgtail.core.models import (
     ConnectionState,
     DeliveryChecked,
@@ -31,9 +31,8 @@ from pgtail.core.models import (
     NotificationBatch,
     Phase,
 )
-from pgtail.core.recording import RecordingWriter, recording_tee
-from pgtail.core.sender import Sender
 from pgtail.core.text import escape
+from pgtail.core.wiring import Wiring, wire
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import OutputMode, Settings
 
@@ -151,31 +150,40 @@ class PipeSink:
             self.on_closed()
 
 
-async def run_listener(
-    listener: Listener, sender: Sender, sink: PipeSink | None = None
-) -> ConnectionState:
-    """Run *listener* until it ends, stopping it cleanly on SIGINT, SIGTERM and SIGHUP."""
+@contextlib.contextmanager
+def _stopped_by_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP (what a dropped SSH session sends) call *stop* on the running
+    loop, so the listener closes its connection and pgtail ends as after a clean stop."""
     loop = asyncio.get_running_loop()
     installed = []
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, listener.stop)
+            loop.add_signal_handler(sig, stop)
             installed.append(sig)
-    writer = None
-    if sink is not None and sink._inspector is not None:
-        writer = asyncio.create_task(sink.write_with_senders())
-        await asyncio.sleep(0)  # let it set up its queue before the first batch
     try:
-        return await listener.run()
+        yield
     finally:
-        await sender.close()
-        if writer is not None and sink is not None:
-            sink.finish()
-            await writer
-            assert sink._inspector is not None
-            await sink._inspector.close()
         for sig in installed:
             loop.remove_signal_handler(sig)
+
+
+async def run_listener(
+    listener: Listener, wiring: Wiring, sink: PipeSink | None = None
+) -> ConnectionState:
+    """Run *listener* until it ends (stopped by a signal, or failed), then close what *wiring*
+    opened."""
+    with _stopped_by_signals(listener.stop):
+        writer = None
+        if sink is not None and sink._inspector is not None:
+            writer = asyncio.create_task(sink.write_with_senders())
+            await asyncio.sleep(0)  # let it set up its queue before the first batch
+        try:
+            return await listener.run()
+        finally:
+            if writer is not None and sink is not None:
+                sink.finish()
+                await writer
+            await wiring.close()
 
 
 def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -189,31 +197,24 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
     except DsnError as exc:
         sink.say(f"error: {escape(str(exc))}")
         return EXIT_FAILED
-    if settings.show_sender:
-        sink = PipeSink(settings.mode, out, err, Inspector(dsn))
-    on_event: Callable[[ListenerEvent], None] = sink
-    recorder = None
-    if settings.record:
-        try:
-            recorder = RecordingWriter(settings.record)
-        except OSError as exc:
-            sink.say(f"error: cannot write {escape(settings.record)}: {escape(str(exc))}")
-            return EXIT_FAILED
-        on_event = recording_tee(sink, recorder)
-    sender = Sender(dsn)
     try:
-        listener = Listener(
-            dsn, settings.channels, on_event, ListenerOptions(), probe=sender.notify
-        )
+        # The inspector's side connection is only for --sender.
+        with_inspector = settings.show_sender
+        wiring = wire(dsn, settings.channels, record=settings.record, inspector=with_inspector)
+    except OSError as exc:
+        sink.say(f"error: cannot write {escape(settings.record or '')}: {escape(str(exc))}")
+        return EXIT_FAILED
+    if wiring.inspector is not None:
+        sink = PipeSink(settings.mode, out, err, wiring.inspector)
+    try:
+        listener = wiring.listener(sink)
     except ValueError as exc:
         sink.say(f"error: {escape(str(exc))}")
+        if wiring.recorder is not None:
+            wiring.recorder.close()
         return EXIT_FAILED
     sink.on_closed = listener.stop
-    try:
-        final = asyncio.run(run_listener(listener, sender, sink))
-    finally:
-        if recorder is not None:
-            recorder.close()
+    final = asyncio.run(run_listener(listener, wiring, sink))
     if sink.closed:
         # Keep the interpreter from complaining about the closed pipe when it flushes at exit.
         with contextlib.suppress(OSError):

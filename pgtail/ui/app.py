@@ -35,7 +35,7 @@ from pgtail.core.models import (
     Phase,
     SenderInfo,
 )
-from pgtail.core.recording import RecordingWriter, recording_tee
+from pgtail.core.recording import RecordingWriter
 from pgtail.core.replay_source import ReplaySource
 from pgtail.core.sender import Sender, SendError
 from pgtail.core.text import escape
@@ -125,11 +125,9 @@ class PgtailApp(App[int]):
         self.inbox = Inbox(settings.scrollback, on_ready=self._wake_ui)
         """Where the core thread leaves notifications for the next drain."""
         self.recorder = recorder
-        """With ``--record``: every received notification is written here, on the core thread."""
-        on_event: Callable[[ListenerEvent], None] = self._on_core_event
-        if recorder is not None:
-            on_event = recording_tee(on_event, recorder)
-        self.listener = listener_factory(on_event)
+        """With ``--record``: the file the listener's events are recorded to (on the core thread,
+        see :mod:`pgtail.core.wiring`); closed once the core has stopped."""
+        self.listener = listener_factory(self._on_core_event)
         self.sender = sender
         """Sends the NOTIFY bar's lines; None in a replay (no server)."""
         self.inspector = inspector

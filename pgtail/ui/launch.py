@@ -7,16 +7,15 @@ import sys
 from collections.abc import Callable
 
 from pgtail.core.dsn import Dsn, DsnError, parse
-from pgtail.core.inspector import Inspector
-from pgtail.core.listener import Listener, ListenerOptions
+from pgtail.core.listener import ListenerOptions
 from pgtail.core.models import ListenerEvent
-from pgtail.core.recording import RecordingWriter
 from pgtail.core.replay_source import ReplaySource
-from pgtail.core.sender import Sender
 from pgtail.core.text import escape
+from pgtail.core.wiring import Wiring, wire
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import Settings
 from pgtail.ui.app import ListenerFactory, PgtailApp
+from pgtail.ui.bridge import Source
 
 
 def make_app(
@@ -36,16 +35,20 @@ def make_app(
 
         return PgtailApp(settings, None, replay_factory, None)
     dsn = dsn if dsn is not None else parse(settings.dsn)
+    wiring = wire(dsn, settings.channels, record=settings.record, options=options)
+    factory: ListenerFactory = wiring.listener
+    if listener_factory is not None:
+        factory = _recording(listener_factory, wiring)
+    return PgtailApp(settings, dsn, factory, wiring.sender, wiring.inspector, wiring.recorder)
 
-    sender = Sender(dsn)
-    if listener_factory is None:
 
-        def listener_factory(on_event: Callable[[ListenerEvent], None]) -> Listener:
-            # The sender's NOTIFY is the delivery check's probe, as in pipe mode.
-            return Listener(dsn, settings.channels, on_event, options, probe=sender.notify)
+def _recording(factory: ListenerFactory, wiring: Wiring) -> ListenerFactory:
+    """A listener factory given by a caller, its events recorded like the listener's own."""
 
-    recorder = RecordingWriter(settings.record) if settings.record else None
-    return PgtailApp(settings, dsn, listener_factory, sender, Inspector(dsn), recorder)
+    def make(on_event: Callable[[ListenerEvent], None]) -> Source:
+        return factory(wiring.recorded(on_event))
+
+    return make
 
 
 def run(settings: Settings) -> int:

@@ -57,7 +57,9 @@ def parse(dsn: str | None, application_name: str = "pgtail") -> Dsn:
     try:
         params = {k: str(v) for k, v in conninfo.conninfo_to_dict(text).items() if v is not None}
     except psycopg.ProgrammingError as exc:
-        raise DsnError(f"invalid connection string: {scrub(str(exc), [text])}") from None
+        # libpq's message ends with a newline, which would show as a literal \n once escaped.
+        reason = one_line(scrub(str(exc), [text]))
+        raise DsnError(f"invalid connection string: {reason}") from None
     for port in params.get("port", "").split(","):
         if port and not port.strip().isdigit():
             raise DsnError(f"invalid port number: {port!r}")
@@ -92,6 +94,12 @@ def _login_name() -> str:
         return getpass.getuser()
     except Exception:
         return "?"
+
+
+def one_line(text: str) -> str:
+    """Collapse libpq's multi-line messages ("connection failed: ...\\nDETAIL...") to one line."""
+    parts = [p.strip() for p in text.splitlines() if p.strip()]
+    return " ".join(parts) if parts else "unknown error"
 
 
 _PASSWORD_PATTERNS = [

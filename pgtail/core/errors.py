@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# one_line lives with scrub, as the DSN parser needs it too; callers still find it here.
+from pgtail.core.dsn import one_line as one_line
 from pgtail.core.dsn import scrub
 
 # libpq / server messages for errors no amount of retrying fixes.
@@ -29,12 +31,6 @@ class ErrorInfo:
     """One line, no password, no traceback."""
     fatal: bool
     """True when retrying cannot help."""
-
-
-def one_line(text: str) -> str:
-    """Collapse libpq's multi-line messages ("connection failed: ...\\nDETAIL...") to one line."""
-    parts = [p.strip() for p in text.splitlines() if p.strip()]
-    return " ".join(parts) if parts else "unknown error"
 
 
 def describe_error(exc: BaseException, secrets: list[str] | None = None) -> ErrorInfo:

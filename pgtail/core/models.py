@@ -30,6 +30,38 @@ class Notification:
     received: float
     """When pgtail read it from the socket, as a Unix timestamp."""
 
+    @property
+    def raw_payload(self) -> bytes | None:
+        """The payload's bytes as received, kept only when they are not the UTF-8 of
+        :attr:`payload` (see :class:`NotificationWithRawPayload`); None otherwise."""
+        return None
+
+    @property
+    def invalid_bytes(self) -> bool:
+        """True when the payload held bytes invalid in the connection's encoding."""
+        return False
+
+    @property
+    def payload_bytes(self) -> bytes:
+        """The payload's bytes as received."""
+        raw = self.raw_payload
+        return self.payload.encode("utf-8") if raw is None else raw
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationWithRawPayload(Notification):
+    """A notification whose payload bytes are not the UTF-8 of its text, so they are kept.
+
+    That happens when some bytes were invalid in the connection's encoding (a SQL_ASCII database
+    holds any bytes; they show as U+FFFD in :attr:`payload`), or when the encoding is not UTF-8
+    and the payload is not ASCII. A subclass rather than a field, so that the usual notification
+    costs nothing more to build.
+    """
+
+    # field(): without it, the base class's property of the same name would be the default.
+    raw_payload: bytes = field()
+    invalid_bytes: bool = field()
+
 
 class RawNotify(Protocol):
     """One notification as libpq hands it over (``psycopg.pq.PGnotify``): undecoded bytes."""
@@ -48,6 +80,8 @@ class NotificationBatch:
     The core builds batches from libpq's raw notifications and decodes them only when
     :attr:`items` is first read: in a flood, pipe mode formats straight from the bytes and never
     creates a :class:`Notification` per line. Built from a list, a batch is just that list.
+    A payload whose bytes its text does not give back in UTF-8 keeps them (see
+    :class:`NotificationWithRawPayload`), so the detail view's hex dump shows what arrived.
     """
 
     __slots__ = ("_items", "codec", "raw", "received")
@@ -72,17 +106,49 @@ class NotificationBatch:
     def items(self) -> list[Notification]:
         """The notifications, decoded (once, on first use)."""
         if self._items is None:
-            codec, received = self.codec, self.received
-            self._items = [
+            clean = self._decode_clean_utf8() if self.codec == "utf-8" else None
+            self._items = clean if clean is not None else self._decode_keeping_bytes()
+        return self._items
+
+    def _decode_clean_utf8(self) -> list[Notification] | None:
+        """The notifications when every payload is valid UTF-8 (nearly always), decoded as
+        cheaply as ever; None when one is not."""
+        received = self.received
+        try:
+            return [
                 Notification(
-                    n.relname.decode(codec, "replace"),
-                    n.extra.decode(codec, "replace"),
+                    n.relname.decode("utf-8", "replace"),
+                    n.extra.decode("utf-8"),
                     n.be_pid,
                     received,
                 )
                 for n in self.raw
             ]
-        return self._items
+        except UnicodeDecodeError:
+            return None
+
+    def _decode_keeping_bytes(self) -> list[Notification]:
+        """Decode one by one, keeping the bytes of each payload whose text does not give them
+        back in UTF-8: bad bytes (shown as U+FFFD), or non-ASCII in another encoding."""
+        codec, received, utf8 = self.codec, self.received, self.codec == "utf-8"
+        items: list[Notification] = []
+        for n in self.raw:
+            channel, extra, pid = n.relname.decode(codec, "replace"), n.extra, n.be_pid
+            try:
+                payload = extra.decode(codec)
+            except UnicodeDecodeError:
+                payload = extra.decode(codec, "replace")
+                items.append(
+                    NotificationWithRawPayload(channel, payload, pid, received, extra, True)
+                )
+                continue
+            if utf8 or extra.isascii():
+                items.append(Notification(channel, payload, pid, received))
+            else:
+                items.append(
+                    NotificationWithRawPayload(channel, payload, pid, received, extra, False)
+                )
+        return items
 
     @property
     def decoded(self) -> bool:

@@ -1,27 +1,39 @@
 """The whole of one notification: channel, time, sender, size, and the payload three ways.
 
-JSON payloads are shown re-serialised from the parsed value and highlighted with rich's
-``Syntax`` (never parsed as markup); other payloads as plain text with visible escapes; ``x``
-switches to a hex dump of the bytes. ``y`` copies the payload with OSC 52, which also reaches the
-local clipboard over SSH in terminals that allow it.
+What is shown is what was sent. A JSON object or array is shown re-indented with every token as
+written (duplicate keys, ``10.50``, ``\\u00e9`` stay so), highlighted from its own tokens; ``r``
+switches to the payload as received. Anything else, including JSON-like text that breaks the
+grammar (the header says why), is shown as received with visible escapes. ``x`` switches to a hex
+dump of the bytes that arrived. Payload text only ever becomes plain :class:`Content` text, never
+markup. ``y`` copies the payload with OSC 52, which also reaches the local clipboard over SSH in
+terminals that allow it.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
+from textual.content import Content, Span
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from pgtail.core.formats import iso_time
 from pgtail.core.models import Notification, SenderInfo
 from pgtail.core.text import escape
-from pgtail.ui.state.payload_views import hexdump, plain_text, pretty_json
+from pgtail.ui.state.json_layout import KEY, LITERAL, NUMBER, STRING
+from pgtail.ui.state.payload_views import CONTROL, hexdump, payload_form, plain_text
+
+#: How each kind of JSON token is highlighted; punctuation and whitespace stay plain.
+TOKEN_STYLES = {
+    KEY: "bold $text-primary",
+    STRING: "$text-success",
+    NUMBER: "$text-warning",
+    LITERAL: "$text-secondary",
+    CONTROL: "reverse $text-error",
+}
 
 
 def describe_sender(pid: int, info: SenderInfo | None) -> str:
@@ -37,12 +49,26 @@ def describe_sender(pid: int, info: SenderInfo | None) -> str:
     )
 
 
+def json_content(spans: list[tuple[str, str]]) -> Content:
+    """The laid-out JSON as plain text with styled spans: its text is never parsed as markup."""
+    styled: list[Span] = []
+    start = 0
+    for text, kind in spans:
+        end = start + len(text)
+        style = TOKEN_STYLES.get(kind)
+        if style is not None:
+            styled.append(Span(start, end, style))
+        start = end
+    return Content("".join(text for text, _ in spans), styled)
+
+
 class DetailScreen(ModalScreen[None]):
     """A modal over the log; Escape closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close"),
         Binding("x", "toggle_hex", "Hex/text"),
+        Binding("r", "toggle_received", "As received/indented"),
         Binding("y", "copy", "Copy payload"),
     ]
 
@@ -54,8 +80,15 @@ class DetailScreen(ModalScreen[None]):
         """Who sent it, once known."""
         self.hex = False
         """True while the payload is shown as a hex dump."""
-        self.json = pretty_json(notification.payload)
-        """The re-serialised JSON, when the payload is a JSON object or array."""
+        self.form = payload_form(notification.payload)
+        """The indented JSON layout (when the payload is JSON) and how the payload is labelled."""
+        self.as_received = self.form.json is None
+        """True while a JSON payload is shown as received rather than indented."""
+
+    @property
+    def json(self) -> bool:
+        """True when the payload is a valid JSON object or array."""
+        return self.form.json is not None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail-dialog"):
@@ -75,39 +108,56 @@ class DetailScreen(ModalScreen[None]):
 
     def _head(self) -> Content:
         n = self.notification
-        size = len(n.payload.encode("utf-8"))
-        kind = "JSON" if self.json is not None else "text"
         rows = [
             ("channel", escape(n.channel)),
             ("time", iso_time(n.received)),
             ("sender", describe_sender(n.pid, self.sender)),
-            ("size", f"{size:,} bytes ({kind})"),
+            ("size", f"{len(n.payload_bytes):,} bytes ({self.form.label})"),
         ]
+        if n.invalid_bytes:
+            rows.append(
+                ("bytes", "some not valid in the server encoding: shown as \ufffd, x shows them")
+            )
         parts: list[str | tuple[str, str]] = []
         for label, value in rows:
             parts += [(f"{label:<8}", "bold"), value, "\n"]
         return Content.assemble(*parts[:-1])
 
-    def _body(self) -> Content | Syntax:
+    def _body(self) -> Content:
         payload = self.notification.payload
         if self.hex:
-            return Content(hexdump(payload.encode("utf-8")))
-        if self.json is not None:
-            return Syntax(self.json, "json", theme="ansi_dark", word_wrap=True)
+            return Content(hexdump(self.notification.payload_bytes))
+        if self.form.json is not None and not self.as_received:
+            return json_content(self.form.json)
         if not payload:
             return Content.styled("(empty payload)", "dim")
         return Content(plain_text(payload))
 
     def _update_subtitle(self) -> None:
-        shown = "hex" if self.hex else ("JSON" if self.json is not None else "text")
+        if self.hex:
+            shown = "hex"
+        elif self.json:
+            shown = "as received" if self.as_received else "JSON, indented"
+        else:
+            shown = "as received"
+        keys = "r as received/indented · " if self.json else ""
         self.query_one(
             "#detail-dialog"
-        ).border_subtitle = f"{shown} · x hex/text · y copy · Escape closes"
+        ).border_subtitle = f"{shown} · {keys}x hex/text · y copy · Escape closes"
+
+    def _refresh_body(self) -> None:
+        self.query_one("#detail-body", Static).update(self._body())
+        self._update_subtitle()
 
     def action_toggle_hex(self) -> None:
         self.hex = not self.hex
-        self.query_one("#detail-body", Static).update(self._body())
-        self._update_subtitle()
+        self._refresh_body()
+
+    def action_toggle_received(self) -> None:
+        if self.json:
+            self.as_received = not self.as_received
+            self.hex = False
+            self._refresh_body()
 
     def action_copy(self) -> None:
         payload = self.notification.payload

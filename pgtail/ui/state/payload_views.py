@@ -1,31 +1,62 @@
-"""Text forms of one payload for the detail view: pretty JSON, escaped plain text, a hex dump.
+"""Text forms of one payload for the detail view: as received, indented JSON, a hex dump.
 
-Everything returned is safe to show: no control or invisible formatting character survives
-(JSON strings are escaped by the serialiser, plain text by :func:`pgtail.core.text.escape`). No
-Textual import here.
+Nothing here rewrites what was sent. The indented JSON view comes from
+:mod:`pgtail.ui.state.json_layout`, which changes only whitespace; a payload that is not valid
+JSON is shown as text and labelled with the reason. Everything returned is safe to show: control
+and invisible formatting characters come out as visible escapes (:func:`pgtail.core.text.escape`),
+in the JSON view as spans of their own so that the screen can mark them apart from escapes
+written in the payload. No Textual import here.
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
+from itertools import groupby
 
 from pgtail.core.text import escape, is_safe
+from pgtail.ui.state.json_layout import KEY, STRING, NotJson, Span, layout
 
 HEX_WIDTH = 16
+#: The kind of a span that stands for a control or invisible character, shown as its escape.
+CONTROL = "control"
 
 
-def pretty_json(payload: str) -> str | None:
-    """The payload re-serialised with indentation when it is a JSON object or array, else None."""
-    stripped = payload.strip()
-    if not stripped or stripped[0] not in "[{":
-        return None
+@dataclass(frozen=True, slots=True)
+class PayloadForm:
+    """How the detail view can show one payload."""
+
+    json: list[Span] | None
+    """The payload's tokens re-indented, safe to show, when it is a JSON object or array."""
+    label: str
+    """``JSON``, ``text``, or ``text, not valid JSON: <reason>`` for what looks like JSON."""
+
+
+def payload_form(payload: str) -> PayloadForm:
+    """Check *payload* against the JSON grammar (RFC 8259) and lay it out when it passes."""
+    if payload.lstrip(" \t\n\r")[:1] not in ("{", "["):
+        return PayloadForm(None, "text")
     try:
-        value = json.loads(stripped)
-    except ValueError:
-        return None
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    # Non-ASCII letters stay readable; anything invisible falls back to \u escapes.
-    return text if is_safe(text.replace("\n", "")) else json.dumps(value, indent=2)
+        spans = layout(payload)
+    except NotJson as exc:
+        return PayloadForm(None, f"text, not valid JSON: {escape(str(exc))}")
+    return PayloadForm(visible(spans), "JSON")
+
+
+def visible(spans: list[Span]) -> list[Span]:
+    """*spans* with each run of control or invisible characters in a string split out as a
+    :data:`CONTROL` span holding its escapes; everything else is kept as it is."""
+    # Only strings may hold such characters; the rest is JSON's own ASCII and line breaks.
+    if all(is_safe(text) for text, kind in spans if kind in (KEY, STRING)):
+        return spans
+    out: list[Span] = []
+    for text, kind in spans:
+        if kind not in (KEY, STRING) or is_safe(text):
+            out.append((text, kind))
+            continue
+        for safe, run in groupby(text, is_safe):
+            piece = "".join(run)
+            out.append((piece, kind) if safe else (escape(piece), CONTROL))
+    return out
 
 
 def plain_text(payload: str) -> str:

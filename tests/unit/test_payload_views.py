@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pgtail.core.text import is_safe
-from pgtail.ui.state.payload_views import HEX_WIDTH, hexdump, plain_text, pretty_json
+from pgtail.ui.state.payload_views import HEX_WIDTH, hexdump, payload_form, plain_text
 
 # --------------------------------------------------------------------------- plain_text
 
@@ -36,7 +36,7 @@ def test_plain_text_never_leaves_anything_invisible() -> None:
     assert all(is_safe(line) and line.isprintable() for line in shown.split("\n"))
 
 
-# --------------------------------------------------------------------------- pretty_json
+# --------------------------------------------------------------------------- payload_form
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,8 @@ def test_plain_text_never_leaves_anything_invisible() -> None:
     ],
 )
 def test_text_that_is_not_a_json_object_or_array_has_no_json_view(payload: str) -> None:
-    assert pretty_json(payload) is None
+    form = payload_form(payload)
+    assert form.json is None and form.label.startswith("text")
 
 
 # --------------------------------------------------------------------------- hexdump

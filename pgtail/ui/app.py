@@ -42,7 +42,7 @@ from pgtail.core.text import escape
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import Settings
 from pgtail.ui.bridge import CoreThread, Source
-from pgtail.ui.inbox import Inbox, RateMeter
+from pgtail.ui.inbox import Inbox
 from pgtail.ui.messages import (
     ChannelAddRequested,
     ChannelFilterChanged,
@@ -66,8 +66,9 @@ from pgtail.ui.screens.detail import DetailScreen
 from pgtail.ui.screens.discovery import DiscoveryScreen
 from pgtail.ui.screens.failed import FailedScreen
 from pgtail.ui.screens.help import HelpScreen
-from pgtail.ui.state.rates import ChannelRates
-from pgtail.ui.widgets.channel_list import ChannelList, ChannelRow, ListenState
+from pgtail.ui.state.channel_book import ChannelRow, ListenState
+from pgtail.ui.state.rates import ChannelRates, RateMeter
+from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.filter_bar import FilterBar
 from pgtail.ui.widgets.notification_log import NotificationLog
 from pgtail.ui.widgets.notify_bar import NotifyBar

@@ -4,8 +4,7 @@ rate and a sparkline of its last minute."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -14,30 +13,15 @@ from textual.widgets.option_list import Option
 
 from pgtail.core.text import escape, truncate
 from pgtail.ui.messages import ChannelFilterChanged, ChannelRemoveRequested, ChannelToggleRequested
+from pgtail.ui.state.channel_book import ChannelRow
 from pgtail.ui.state.rates import sparkline
 from pgtail.ui.widgets.notification_log import PALETTE, channel_style
-
-ListenState = Literal["listening", "pending", "off"]
 
 _GLYPHS: dict[str, tuple[str, str]] = {
     "listening": ("●", "bold green"),
     "pending": ("◌", "bold yellow"),
     "off": ("○", "dim"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelRow:
-    """What one row shows."""
-
-    name: str
-    state: ListenState
-    count: int = 0
-    last_seen: float | None = None
-    rate: float = 0.0
-    """Notifications per second, recently."""
-    activity: tuple[int, ...] = ()
-    """Per-second counts of the last minute, oldest first (the sparkline)."""
 
 
 def ago(ts: float | None, now: float | None = None) -> str:
@@ -143,4 +127,4 @@ class ChannelList(OptionList):
         self.post_message(ChannelFilterChanged(self.filter))
 
 
-__all__ = ["PALETTE", "ChannelList", "ChannelRow", "ListenState", "ago"]
+__all__ = ["PALETTE", "ChannelList", "ago"]

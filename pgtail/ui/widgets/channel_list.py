@@ -15,7 +15,7 @@ from pgtail.core.text import escape, truncate
 from pgtail.ui.messages import ChannelFilterChanged, ChannelRemoveRequested, ChannelToggleRequested
 from pgtail.ui.state.channel_book import ChannelRow
 from pgtail.ui.state.rates import sparkline
-from pgtail.ui.widgets.notification_log import PALETTE, channel_style
+from pgtail.ui.widgets.palette import channel_style
 
 _GLYPHS: dict[str, tuple[str, str]] = {
     "listening": ("●", "bold green"),
@@ -125,6 +125,3 @@ class ChannelList(OptionList):
         self.filter = None if self.filter == name else name
         self.refresh_rows()
         self.post_message(ChannelFilterChanged(self.filter))
-
-
-__all__ = ["PALETTE", "ChannelList", "ago"]

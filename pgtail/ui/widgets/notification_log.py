@@ -7,6 +7,7 @@ decides which lines are kept and shown (scrollback, filters, following the tail,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -15,13 +16,13 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pgtail.core.models import Notification, SenderInfo
 from pgtail.core.text import escape
 from pgtail.ui.inbox import LogItem
-from pgtail.ui.messages import NotificationChosen
 from pgtail.ui.state.filtering import LineFilter
 from pgtail.ui.widgets.log_lines import MAX_CHANNEL_COLUMN, Line, Skipped, line_segments
 from pgtail.ui.widgets.palette import channel_style
@@ -29,6 +30,17 @@ from pgtail.ui.widgets.palette import channel_style
 
 class NotificationLog(ScrollView, can_focus=True):
     """A bounded, follow-the-tail log of notifications, with a cursor line."""
+
+    @dataclass
+    class Chosen(Message):
+        """The user opened a log line (Enter or a double click) to see all of it."""
+
+        log: NotificationLog
+        notification: Notification
+
+        @property
+        def control(self) -> NotificationLog:
+            return self.log
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"notification-log--cursor"}
 
@@ -108,6 +120,12 @@ class NotificationLog(ScrollView, can_focus=True):
         else:
             shown = new
         self._after_change(len(shown), trimmed)
+
+    def mark_own(self, pid: int | None) -> None:
+        """Lines from backend *pid* were sent by this pgtail: mark them (None: nothing to mark)."""
+        if pid is not None and pid not in self.own_pids:
+            self.own_pids.add(pid)
+            self.refresh()
 
     def clear(self) -> None:
         """Forget every line (counters elsewhere are not touched)."""
@@ -263,7 +281,7 @@ class NotificationLog(ScrollView, can_focus=True):
     def action_choose(self) -> None:
         chosen = self.chosen
         if chosen is not None:
-            self.post_message(NotificationChosen(chosen))
+            self.post_message(self.Chosen(self, chosen))
 
     def on_click(self, event: events.Click) -> None:
         index = self._top() + event.y

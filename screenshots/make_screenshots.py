@@ -86,7 +86,7 @@ async def main() -> None:
         settings = Settings(dsn=pg.dsn, channels=CHANNELS, mode=OutputMode.TUI)
         app = make_app(settings, options=ListenerOptions(backoff=Backoff(initial=2, cap=5)))
         async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: len(app.listening) == len(CHANNELS))
+            await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
             for channel, payload in TRAFFIC:
                 notify(pg, channel, payload)
                 await pilot.pause(0.05)
@@ -149,7 +149,7 @@ async def main() -> None:
             save(app, "reconnecting")
             pg.start()
             await until(pilot, lambda: app.state.phase is Phase.CONNECTED, timeout=30)
-            await until(pilot, lambda: len(app.listening) == len(CHANNELS))
+            await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
             notify(pg, "orders", '{"id": 1045, "status": "new"}')
             await pilot.pause(0.5)
             save(app, "after-gap")

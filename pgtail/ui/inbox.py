@@ -3,15 +3,13 @@
 The listener's callback runs on the core thread for every batch it reads; posting a UI message per
 notification (or even per batch) would swamp the UI's message queue during a flood. Instead the
 callback appends to a bounded buffer, wakes the UI once, and the UI drains everything that has
-collected by then. If the UI falls
-behind, the oldest undrained lines are dropped and counted, so memory stays bounded while totals
-and per-channel counts stay exact. No Textual import here.
+collected by then. If the UI falls behind, the oldest undrained lines are dropped and counted, so
+memory stays bounded while totals and per-channel counts stay exact. No Textual import here.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,12 +39,12 @@ class Drained:
 class Inbox:
     """A thread-safe bounded buffer of log items plus exact counters."""
 
-    def __init__(self, capacity: int, on_ready: Callable[[], None] | None = None) -> None:
+    def __init__(self, capacity: int, on_ready: Callable[[], object] | None = None) -> None:
         self.capacity = max(1, capacity)
+        """At most this many undrained log items are kept."""
         self.on_ready = on_ready
         """Called (on the putting thread) when the inbox goes from drained to holding something,
         so the UI can drain at once instead of polling: one wake-up per drain, not per batch."""
-        """At most this many undrained log items are kept."""
         self._lock = threading.Lock()
         self._items: deque[LogItem] = deque(maxlen=self.capacity)
         self._dropped = 0
@@ -99,21 +97,3 @@ class Inbox:
                 last_seen=dict(self._last_seen),
                 total=self._total,
             )
-
-
-class RateMeter:
-    """Notifications per second over a sliding window, from a running total."""
-
-    def __init__(self, window: float = 2.0) -> None:
-        self.window = window
-        """Seconds of history the rate is averaged over."""
-        self._samples: deque[tuple[float, int]] = deque()
-
-    def sample(self, total: int, now: float | None = None) -> float:
-        now = time.monotonic() if now is None else now
-        self._samples.append((now, total))
-        while len(self._samples) > 2 and now - self._samples[1][0] >= self.window:
-            self._samples.popleft()
-        first_t, first_total = self._samples[0]
-        elapsed = now - first_t
-        return (total - first_total) / elapsed if elapsed > 0 else 0.0

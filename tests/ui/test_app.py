@@ -14,14 +14,14 @@ async def test_add_channel_receives_then_remove_stops(pg) -> None:  # type: igno
         await pilot.press("a")
         await pilot.press(*"ui:add")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "ui:add" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "ui:add" in app.channels.listening, what="listening")
         notify(pg, "ui:add", "first")
         await wait_for(pilot, lambda: payloads(app) == ["first"], what="first in the log")
         await wait_for(pilot, lambda: app.channel_list.rows[0].count == 1, 5, "row count")
 
         app.channel_list.focus()
         await pilot.press("d")
-        await wait_for(pilot, lambda: "ui:add" not in app.listening, what="unlistened")
+        await wait_for(pilot, lambda: "ui:add" not in app.channels.listening, what="unlistened")
         notify(pg, "ui:add", "second")
         notify(pg, "ui:add:other", "marker")
         await pilot.pause(0.3)
@@ -32,14 +32,14 @@ async def test_add_channel_receives_then_remove_stops(pg) -> None:  # type: igno
 async def test_space_toggles_listening_and_keeps_the_row(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "ui:toggle")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "ui:toggle" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "ui:toggle" in app.channels.listening, what="listening")
         app.channel_list.focus()
         await pilot.press("space")
-        await wait_for(pilot, lambda: "ui:toggle" not in app.listening, what="off")
+        await wait_for(pilot, lambda: "ui:toggle" not in app.channels.listening, what="off")
         assert [(r.name, r.state) for r in app.channel_list.rows] == [("ui:toggle", "off")]
         notify(pg, "ui:toggle", "while off")
         await pilot.press("space")
-        await wait_for(pilot, lambda: "ui:toggle" in app.listening, what="on again")
+        await wait_for(pilot, lambda: "ui:toggle" in app.channels.listening, what="on again")
         assert app.channel_list.rows[0].state == "listening"
         notify(pg, "ui:toggle", "back on")
         await wait_for(pilot, lambda: payloads(app) == ["back on"], what="back on")
@@ -52,7 +52,7 @@ async def test_notify_bar_sends_to_a_separate_listener(pg) -> None:  # type: ign
         other.execute('LISTEN "ui bar"')
         app = app_for(pg.dsn, "ui bar")
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: "ui bar" in app.listening, what="listening")
+            await wait_for(pilot, lambda: "ui bar" in app.channels.listening, what="listening")
             await pilot.press("n", *'"ui bar" hello  world', "enter")
             await wait_for(pilot, lambda: payloads(app) == ["hello  world"], what="own line")
             assert app.notify_bar.input.value == ""
@@ -81,7 +81,7 @@ async def test_notify_bar_sends_to_a_separate_listener(pg) -> None:  # type: ign
 async def test_enter_on_a_channel_filters_the_log(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "ui:f1", "ui:f2")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 2, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         for i in range(3):
             notify(pg, "ui:f1", f"one {i}")
             notify(pg, "ui:f2", f"two {i}")
@@ -105,7 +105,7 @@ async def test_enter_on_a_channel_filters_the_log(pg) -> None:  # type: ignore[n
 async def test_markup_and_escape_sequences_are_shown_literally(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "ui:[b]markup")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 1, what="listening")
         notify(pg, "ui:[b]markup", "[@click=app.quit]x[/]")
         notify(pg, "ui:[b]markup", "\x1b]0;owned\x07\x1b[31mred\u202e")
         await wait_for(pilot, lambda: len(payloads(app)) == 2, what="two lines")
@@ -126,7 +126,7 @@ async def test_markup_and_escape_sequences_are_shown_literally(pg) -> None:  # t
 async def test_scrollback_bound_still_shows_the_newest_line(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "ui:bound", scrollback=50)
     async with app.run_test(size=(100, 24)) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 1, what="listening")
         for round_ in range(3):
             import psycopg
 
@@ -140,7 +140,7 @@ async def test_scrollback_bound_still_shows_the_newest_line(pg) -> None:  # type
             await wait_for(pilot, lambda last=last: last in payloads(app), what="in lines")
             await wait_for(pilot, lambda last=last: last in screen_text(app), what=last)
             assert len(app.log_view.lines) <= 50
-        assert app.total == 300
+        assert app.channels.total == 300
         await wait_for(pilot, lambda: app.channel_list.rows[0].count == 300, 5, "row count")
 
 
@@ -164,7 +164,7 @@ async def test_flood_stays_bounded_responsive_and_counted(pg) -> None:  # type: 
 
     app = app_for(pg.dsn, "ui:flood", scrollback=1000)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 1, what="listening")
         # Scroll up: the view pauses while the listener keeps reading.
         with psycopg.connect(pg.dsn, autocommit=True) as conn:
             conn.execute("SELECT pg_notify('ui:flood', 'p ' || i) FROM generate_series(1, 100) i")
@@ -174,7 +174,9 @@ async def test_flood_stays_bounded_responsive_and_counted(pg) -> None:  # type: 
         await wait_for(pilot, lambda: not app.log_view.following, what="paused")
         with psycopg.connect(pg.dsn, autocommit=True) as conn:
             conn.execute("SELECT pg_notify('ui:flood', 'q ' || i) FROM generate_series(1, 30000) i")
-        await wait_for(pilot, lambda: app.total == 30_100, 20, "every notification counted")
+        await wait_for(
+            pilot, lambda: app.channels.total == 30_100, 20, "every notification counted"
+        )
         assert len(app.log_view.lines) <= 1000
         # During a flood the channel rows repaint twice a second: they catch up, exactly.
         await wait_for(

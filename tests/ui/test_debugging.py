@@ -22,7 +22,7 @@ async def test_detail_view_pretty_json_hex_and_copy(pg) -> None:  # type: ignore
     payload = '{"id":7,"tags":["a","b"],"note":"[@click=app.quit]x\\u001b"}'
     app = app_for(pg.dsn, "dbg:detail")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "dbg:detail" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "dbg:detail" in app.channels.listening, what="listening")
         notify(pg, "dbg:detail", "plain first")
         notify(pg, "dbg:detail", payload)
         await wait_for(pilot, lambda: len(payloads(app)) == 2, what="two lines")
@@ -50,7 +50,7 @@ async def test_detail_view_pretty_json_hex_and_copy(pg) -> None:  # type: ignore
 async def test_filter_substring_regex_and_escape(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "dbg:fruit", "dbg:veg")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 2, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         for channel, payload in [
             ("dbg:fruit", "apple pie"),
             ("dbg:veg", "bean soup"),
@@ -80,7 +80,7 @@ async def test_filter_substring_regex_and_escape(pg) -> None:  # type: ignore[no
         await pilot.press("escape")
         await wait_for(pilot, lambda: len(payloads(app)) == 6, what="cleared")
         assert app.log_view.text_filter is None and "filter " not in screen_text(app)
-        assert app.total == 6
+        assert app.channels.total == 6
         # Channel rows repaint on a timer: wait for their counts to catch up.
         await wait_for(
             pilot, lambda: [r.count for r in app.channel_list.rows] == [4, 2], what="row counts"
@@ -96,7 +96,7 @@ async def test_filter_substring_regex_and_escape(pg) -> None:  # type: ignore[no
 async def test_who_sent_it(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "dbg:who")
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_for(pilot, lambda: "dbg:who" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "dbg:who" in app.channels.listening, what="listening")
         with psycopg.connect(pg.dsn, autocommit=True, application_name="billing-worker") as conn:
             conn.execute("SELECT pg_notify('dbg:who', 'invoice 12')")
             await wait_for(pilot, lambda: payloads(app) == ["invoice 12"], what="line")
@@ -129,7 +129,7 @@ async def test_discovery_finds_trigger_and_listener_and_subscribes(pg) -> None: 
         other.execute('LISTEN "Cache Bust"')
         app = app_for(pg.dsn, "dbg:disc")
         async with app.run_test(size=(140, 40)) as pilot:
-            await wait_for(pilot, lambda: "dbg:disc" in app.listening, what="listening")
+            await wait_for(pilot, lambda: "dbg:disc" in app.channels.listening, what="listening")
             await pilot.press("D")
             await wait_for(pilot, lambda: isinstance(app.screen, DiscoveryScreen), what="panel")
             screen = app.screen
@@ -143,7 +143,7 @@ async def test_discovery_finds_trigger_and_listener_and_subscribes(pg) -> None: 
             names = [c.name for c in screen.channels]
             screen.options.highlighted = names.index("Cache Bust")
             await pilot.press("enter")
-            await wait_for(pilot, lambda: "Cache Bust" in app.listening, what="subscribed")
+            await wait_for(pilot, lambda: "Cache Bust" in app.channels.listening, what="subscribed")
             assert not isinstance(app.screen, DiscoveryScreen)
             other.execute("SELECT pg_notify('Cache Bust', 'flush')")
             await wait_for(pilot, lambda: payloads(app) == ["flush"], what="received")
@@ -152,10 +152,10 @@ async def test_discovery_finds_trigger_and_listener_and_subscribes(pg) -> None: 
 async def test_rates_and_sparkline_in_the_channel_row(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "dbg:rate")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "dbg:rate" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "dbg:rate" in app.channels.listening, what="listening")
         with psycopg.connect(pg.dsn, autocommit=True) as conn:
             conn.execute("SELECT pg_notify('dbg:rate', i::text) FROM generate_series(1, 20) i")
-        await wait_for(pilot, lambda: app.total == 20, what="counted")
+        await wait_for(pilot, lambda: app.channels.total == 20, what="counted")
         await wait_for(pilot, lambda: app.channel_list.rows[0].rate > 0, what="rate")
         row = app.channel_list.rows[0]
         assert sum(row.activity) == 20
@@ -186,12 +186,12 @@ async def test_record_then_replay_shows_the_same_lines(pg, tmp_path: Path) -> No
     settings = Settings(dsn=pg.dsn, channels=("dbg:rec",), mode=OutputMode.TUI, record=path)
     app = make_app(settings, options=FAST)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "dbg:rec" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "dbg:rec" in app.channels.listening, what="listening")
         # Filtering the view does not filter the recording.
         await pilot.press("slash", *"zzz", "enter")
         for payload in sent:
             notify(pg, "dbg:rec", payload)
-        await wait_for(pilot, lambda: app.total == 4, what="received")
+        await wait_for(pilot, lambda: app.channels.total == 4, what="received")
         assert payloads(app) == []
         await pilot.press("escape")
         await wait_for(pilot, lambda: payloads(app) == sent, what="unfiltered")

@@ -44,7 +44,7 @@ async def test_json_is_reindented_token_for_token(pg: PgServer) -> None:
     payload = '{"amount":10.50,"qty":1.0,"a":1,"a":2,"f":1e3,"s":"caf\\u00e9","e":[],"o":{}}'
     app = app_for(pg.dsn, "exact:json")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "exact:json" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "exact:json" in app.channels.listening, what="listening")
         notify(pg, "exact:json", payload)
         await wait_for(pilot, lambda: payloads(app) == [payload], what="line")
         await open_newest(pilot, app)
@@ -65,7 +65,7 @@ async def test_json_is_reindented_token_for_token(pg: PgServer) -> None:
 async def test_not_quite_json_is_text_and_says_why(pg: PgServer) -> None:
     app = app_for(pg.dsn, "exact:nan")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "exact:nan" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "exact:nan" in app.channels.listening, what="listening")
         notify(pg, "exact:nan", NOT_QUITE_JSON)
         await wait_for(pilot, lambda: payloads(app) == [NOT_QUITE_JSON], what="line")
         await open_newest(pilot, app)
@@ -80,7 +80,7 @@ async def test_hex_shows_bytes_invalid_in_a_sql_ascii_database(pg: PgServer) -> 
     dsn = database(pg, "SQL_ASCII")
     app = app_for(dsn, "exact:bytes")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "exact:bytes" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "exact:bytes" in app.channels.listening, what="listening")
         with psycopg.connect(dsn, autocommit=True) as conn:
             # caf, a lone 0xE9 (Latin-1 é, not UTF-8), then a valid UTF-8 é.
             conn.execute(
@@ -103,7 +103,7 @@ async def test_hex_shows_the_bytes_of_a_latin1_database(pg: PgServer) -> None:
     dsn = database(pg, "LATIN1")
     app = app_for(dsn, "exact:latin1")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "exact:latin1" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "exact:latin1" in app.channels.listening, what="listening")
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("SELECT pg_notify('exact:latin1', %s)", ["caf\u00e9"])
         await wait_for(pilot, lambda: payloads(app) == ["caf\u00e9"], what="line")
@@ -119,7 +119,7 @@ async def test_hex_shows_the_bytes_of_a_latin1_database(pg: PgServer) -> None:
 async def test_clean_utf8_payload_shows_its_own_bytes(pg: PgServer) -> None:
     app = app_for(pg.dsn, "exact:utf8")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: "exact:utf8" in app.listening, what="listening")
+        await wait_for(pilot, lambda: "exact:utf8" in app.channels.listening, what="listening")
         notify(pg, "exact:utf8", "caf\u00e9 \ufffd")  # a real U+FFFD is not a bad byte
         await wait_for(pilot, lambda: payloads(app) == ["caf\u00e9 \ufffd"], what="line")
         screen = await open_newest(pilot, app)

@@ -91,7 +91,7 @@ async def test_outage_is_shown_then_recovered(
     slow_retry = ListenerOptions(backoff=Backoff(initial=1.5, cap=2.0))
     app = app_for(proxy.dsn_for(fresh_pg), *CHANNELS, options=slow_retry)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 2, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         notify(fresh_pg, "ui:fault", "before")
         await wait_for(pilot, lambda: payloads(app) == ["before"], what="before")
         seen: list[str] = []
@@ -132,7 +132,7 @@ async def test_silently_dead_link_is_noticed_within_10_seconds(
     settings = Settings(dsn=proxy.dsn_for(fresh_pg), channels=CHANNELS, mode=OutputMode.TUI)
     app = make_app(settings, options=ListenerOptions(backoff=Backoff(initial=0.2, cap=0.5)))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 2, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         proxy.blackhole(True)
         cut_at = time.monotonic()
         await wait_for(pilot, lambda: "reconnecting" in _status(app), 20, "reconnecting")
@@ -168,7 +168,7 @@ async def test_immediate_stop_then_start_ten_seconds_later(fresh_pg: PgServer) -
     app = app_for(fresh_pg.dsn, *CHANNELS)
     app.listener.options.backoff = Backoff(initial=0.5, cap=2.0)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 2, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         fresh_pg.stop("immediate")
         await wait_for(pilot, lambda: "reconnecting (attempt" in _status(app), what="retrying")
         await pilot.pause(10)

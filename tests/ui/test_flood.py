@@ -17,10 +17,10 @@ async def test_a_million_notifications_counted_while_the_view_is_paused(pg: PgSe
     total, chunk = 1_000_000, 100_000
     app = app_for(pg.dsn, "flood", scrollback=2000)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
+        await wait_for(pilot, lambda: len(app.channels.listening) == 1, what="listening")
         with psycopg.connect(pg.dsn, autocommit=True) as conn:
             conn.execute("SELECT pg_notify('flood', 'p ' || i) FROM generate_series(1, 100) i")
-        await wait_for(pilot, lambda: app.total == 100, what="the first hundred")
+        await wait_for(pilot, lambda: app.channels.total == 100, what="the first hundred")
         await pilot.press("pageup")
         await wait_for(pilot, lambda: not app.log_view.following, what="paused")
 
@@ -29,7 +29,9 @@ async def test_a_million_notifications_counted_while_the_view_is_paused(pg: PgSe
             sender.start()
             try:
                 # The UI keeps running meanwhile (the sender runs on a thread of its own).
-                await wait_for(pilot, lambda: app.total == total + 100, 90, "every one counted")
+                await wait_for(
+                    pilot, lambda: app.channels.total == total + 100, 90, "every one counted"
+                )
             finally:
                 sender.join()
         print(f"peak pg_notification_queue_usage() with the view paused: {watch.peak:.6f}")

@@ -80,8 +80,8 @@ async def test_invalid_channel_in_the_add_dialog_keeps_the_text(pg: PgServer) ->
         assert "cuts longer names to 63 bytes" in screen_text(app)
         await pilot.press("enter")
         # Accepted with a warning: the server listens on the first 63 bytes.
-        await wait_for(pilot, lambda: len(app.listening) == 1, what="listening")
-        assert app.channel_order == [long_name]
+        await wait_for(pilot, lambda: len(app.channels.listening) == 1, what="listening")
+        assert app.channels.order == [long_name]
 
 
 def test_placeholders_keep_positions_and_hide_control_characters() -> None:

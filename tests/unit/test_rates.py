@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pgtail.ui.inbox import RateMeter
-from pgtail.ui.state.rates import BLOCKS, RATE_SECONDS, WINDOW, ChannelRates, sparkline
+from pgtail.ui.state.rates import BLOCKS, RATE_SECONDS, WINDOW, ChannelRates, RateMeter, sparkline
 
 T0 = 1_700_000_000  # a whole second, so offsets below say which bucket a time falls into
 

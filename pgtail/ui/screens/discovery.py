@@ -1,7 +1,8 @@
 """Channels found on the server: other sessions' LISTENs and names in functions and triggers.
 
 The app asks the inspector (on the core thread) and hands the result in; Enter dismisses with the
-chosen name, which the app subscribes to just like the ``a`` key does.
+chosen name, which the app subscribes to just like the ``a`` key does. A result that arrives after
+the screen was closed is dropped.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class DiscoveryScreen(ModalScreen[str | None]):
         self.options.focus()
 
     def set_channels(self, channels: list[DiscoveredChannel]) -> None:
+        if not self.is_attached:
+            return
         self.channels = channels
         self.options.clear_options()
         self.options.add_options([Option(self._prompt(c)) for c in channels])
@@ -57,8 +60,10 @@ class DiscoveryScreen(ModalScreen[str | None]):
         else:
             self.note.update(Content("no channels found (no other listeners, no NOTIFY in code)"))
 
-    def set_error(self, text: str) -> None:
-        self.note.update(Content.styled(escape(f"cannot look: {text}"), "bold red"))
+    def set_error(self, error: BaseException | str) -> None:
+        if not self.is_attached:
+            return
+        self.note.update(Content.styled(escape(f"cannot look: {error}"), "bold red"))
 
     def _prompt(self, channel: DiscoveredChannel) -> Content:
         name = truncate(escape(channel.name), 32)

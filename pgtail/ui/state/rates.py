@@ -1,7 +1,8 @@
-"""Per-channel rates and a one-minute sparkline, from per-second buckets.
+"""Rates for the UI: per channel (with a one-minute sparkline), and over all channels.
 
-The UI feeds it the change in each channel's exact count once per drain, so the listener's hot
-path does no extra work. Only the last :data:`WINDOW` seconds are kept. No Textual import here.
+The UI feeds these the exact counts it already has once per drain or status tick, so the
+listener's hot path does no extra work. Only the last :data:`WINDOW` seconds are kept per channel.
+No Textual import here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,24 @@ WINDOW = 60
 #: Seconds the rate is averaged over.
 RATE_SECONDS = 5
 BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+class RateMeter:
+    """Notifications per second over a sliding window, from a running total."""
+
+    def __init__(self, window: float = 2.0) -> None:
+        self.window = window
+        """Seconds of history the rate is averaged over."""
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def sample(self, total: int, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        self._samples.append((now, total))
+        while len(self._samples) > 2 and now - self._samples[1][0] >= self.window:
+            self._samples.popleft()
+        first_t, first_total = self._samples[0]
+        elapsed = now - first_t
+        return (total - first_total) / elapsed if elapsed > 0 else 0.0
 
 
 class ChannelRates:

@@ -1,43 +1,32 @@
 """The channel list: every channel the user asked for, with its state, count, last activity,
-rate and a sparkline of its last minute."""
+rate and a sparkline of its last minute.
+
+It draws rows the app computes (:class:`pgtail.ui.state.channel_book.ChannelBook`) and turns keys
+into requests the app carries out: it never listens or unlistens itself.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from pgtail.core.text import escape, truncate
-from pgtail.ui.messages import ChannelFilterChanged, ChannelRemoveRequested, ChannelToggleRequested
+from pgtail.ui.state.channel_book import ChannelRow
 from pgtail.ui.state.rates import sparkline
-from pgtail.ui.widgets.notification_log import PALETTE, channel_style
-
-ListenState = Literal["listening", "pending", "off"]
+from pgtail.ui.widgets.palette import channel_style
 
 _GLYPHS: dict[str, tuple[str, str]] = {
     "listening": ("●", "bold green"),
     "pending": ("◌", "bold yellow"),
     "off": ("○", "dim"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelRow:
-    """What one row shows."""
-
-    name: str
-    state: ListenState
-    count: int = 0
-    last_seen: float | None = None
-    rate: float = 0.0
-    """Notifications per second, recently."""
-    activity: tuple[int, ...] = ()
-    """Per-second counts of the last minute, oldest first (the sparkline)."""
 
 
 def ago(ts: float | None, now: float | None = None) -> str:
@@ -54,6 +43,41 @@ def ago(ts: float | None, now: float | None = None) -> str:
 
 class ChannelList(OptionList):
     """Channels as three-line rows. Enter (or a click) filters the log to the highlighted one."""
+
+    @dataclass
+    class ToggleRequested(Message):
+        """The user asked to pause or resume listening on a channel, keeping its row."""
+
+        channel_list: ChannelList
+        name: str
+        listen: bool
+        """True to LISTEN again, False to UNLISTEN."""
+
+        @property
+        def control(self) -> ChannelList:
+            return self.channel_list
+
+    @dataclass
+    class RemoveRequested(Message):
+        """The user asked to forget a channel (UNLISTEN and drop its row)."""
+
+        channel_list: ChannelList
+        name: str
+
+        @property
+        def control(self) -> ChannelList:
+            return self.channel_list
+
+    @dataclass
+    class FilterChanged(Message):
+        """The log should show only this channel's lines (None: all of them)."""
+
+        channel_list: ChannelList
+        name: str | None
+
+        @property
+        def control(self) -> ChannelList:
+            return self.channel_list
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -126,12 +150,12 @@ class ChannelList(OptionList):
         if name is None:
             return
         row = self.rows[self.highlighted or 0]
-        self.post_message(ChannelToggleRequested(name, listen=row.state == "off"))
+        self.post_message(self.ToggleRequested(self, name, listen=row.state == "off"))
 
     def action_remove(self) -> None:
         name = self.highlighted_name
         if name is not None:
-            self.post_message(ChannelRemoveRequested(name))
+            self.post_message(self.RemoveRequested(self, name))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -140,7 +164,4 @@ class ChannelList(OptionList):
             return
         self.filter = None if self.filter == name else name
         self.refresh_rows()
-        self.post_message(ChannelFilterChanged(self.filter))
-
-
-__all__ = ["PALETTE", "ChannelList", "ChannelRow", "ListenState", "ago"]
+        self.post_message(self.FilterChanged(self, self.filter))

@@ -1,22 +1,39 @@
-"""The live filter input (``/``): a substring, or ``/regex/``, over channel and payload."""
+"""The live filter input (``/``): a substring, or ``/regex/``, over channel and payload.
+
+It parses what is typed and says so with :class:`FilterBar.Changed`; the app applies the filter to
+the log and the status line.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, Label
 
 from pgtail.core.text import escape
-from pgtail.ui.messages import TextFilterChanged
 from pgtail.ui.state.filtering import FilterError, LineFilter, parse_filter
 
 
 class FilterBar(Vertical):
     """Hidden until opened; filters as the user types. Enter keeps the filter, Escape clears it."""
+
+    @dataclass
+    class Changed(Message):
+        """The live filter changed (None: no filter); ``done`` when the user left the input."""
+
+        bar: FilterBar
+        filter: LineFilter | None
+        done: bool = False
+
+        @property
+        def control(self) -> FilterBar:
+            return self.bar
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear", "Clear filter", priority=True),
@@ -50,7 +67,7 @@ class FilterBar(Vertical):
             return
         self._show_error(None)
         self.active = line_filter
-        self.post_message(TextFilterChanged(line_filter))
+        self.post_message(self.Changed(self, line_filter))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -58,7 +75,7 @@ class FilterBar(Vertical):
             return
         if self.active is None:
             self.remove_class("-shown")
-        self.post_message(TextFilterChanged(self.active, done=True))
+        self.post_message(self.Changed(self, self.active, done=True))
 
     def action_clear(self) -> None:
         self.clear()
@@ -70,7 +87,7 @@ class FilterBar(Vertical):
             self.input.value = ""
         self._show_error(None)
         self.remove_class("-shown")
-        self.post_message(TextFilterChanged(None, done=True))
+        self.post_message(self.Changed(self, None, done=True))
 
     def _show_error(self, text: str | None) -> None:
         self.error.update(Content(escape(text or "")))

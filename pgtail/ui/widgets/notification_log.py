@@ -1,14 +1,12 @@
 """The notification log: one line per notification, rendered on demand (Textual's line API).
 
-Only the visible lines are ever rendered, so a flood costs list appends, not layout. Untrusted
-text (channel names, payloads) goes into plain ``Segment`` text after
-:func:`pgtail.core.text.escape`: nothing is parsed as markup and no control character reaches
-the terminal.
+Only the visible lines are ever rendered, so a flood costs list appends, not layout. This module
+decides which lines are kept and shown (scrollback, filters, following the tail, the cursor);
+:mod:`pgtail.ui.widgets.log_lines` draws each line, from escaped plain text only.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -18,74 +16,31 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from pgtail.core.formats import clock_time
-from pgtail.core.models import Gap, Notification, SenderInfo
-from pgtail.core.text import escape, truncate
+from pgtail.core.models import Notification, SenderInfo
+from pgtail.core.text import escape
 from pgtail.ui.inbox import LogItem
-from pgtail.ui.messages import NotificationChosen
 from pgtail.ui.state.filtering import LineFilter
-
-#: Channel colours; a channel's colour comes from a hash of its name, so it is stable.
-PALETTE = (
-    "#5fafff",
-    "#87d75f",
-    "#ffaf5f",
-    "#d787ff",
-    "#5fd7d7",
-    "#ff8787",
-    "#d7d75f",
-    "#87afd7",
-    "#ff87d7",
-    "#afd787",
-)
-
-TIME_STYLE = Style(dim=True)
-PID_STYLE = Style(dim=True)
-OWN_STYLE = Style(bold=True, color="#ffd75f")
-GAP_STYLE = Style(bold=True, color="#ff5f5f")
-SKIP_STYLE = Style(italic=True, color="#ffaf00")
-MAX_CHANNEL_COLUMN = 24
-SENDER_COLUMN = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A marker line: this many notifications arrived too fast to be shown."""
-
-    count: int
-
-
-Line = LogItem | Skipped
-
-
-def channel_style(name: str, color: bool = True) -> Style:
-    """The stable style of a channel (bold only without colour)."""
-    if not color:
-        return Style(bold=True)
-    return Style(color=PALETTE[zlib.crc32(name.encode("utf-8", "replace")) % len(PALETTE)])
-
-
-def describe_gap_line(gap: Gap) -> str:
-    return (
-        f"── gap: connection lost at {clock_time(gap.lost_at)}, back at {clock_time(gap.back_at)}"
-        f" ({gap.seconds:.1f} s); notifications sent meanwhile were not received ──"
-    )
-
-
-def sender_label(info: SenderInfo | None) -> str:
-    """The short form of a sender for the log's column."""
-    if info is None:
-        return "…"
-    if info.gone:
-        return "(disconnected)"
-    return escape(info.application_name or info.backend_type or info.user or "?")
+from pgtail.ui.widgets.log_lines import MAX_CHANNEL_COLUMN, Line, Skipped, line_segments
+from pgtail.ui.widgets.palette import channel_style
 
 
 class NotificationLog(ScrollView, can_focus=True):
     """A bounded, follow-the-tail log of notifications, with a cursor line."""
+
+    @dataclass
+    class Chosen(Message):
+        """The user opened a log line (Enter or a double click) to see all of it."""
+
+        log: NotificationLog
+        notification: Notification
+
+        @property
+        def control(self) -> NotificationLog:
+            return self.log
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"notification-log--cursor"}
 
@@ -165,6 +120,12 @@ class NotificationLog(ScrollView, can_focus=True):
         else:
             shown = new
         self._after_change(len(shown), trimmed)
+
+    def mark_own(self, pid: int | None) -> None:
+        """Lines from backend *pid* were sent by this pgtail: mark them (None: nothing to mark)."""
+        if pid is not None and pid not in self.own_pids:
+            self.own_pids.add(pid)
+            self.refresh()
 
     def clear(self) -> None:
         """Forget every line (counters elsewhere are not touched)."""
@@ -320,7 +281,7 @@ class NotificationLog(ScrollView, can_focus=True):
     def action_choose(self) -> None:
         chosen = self.chosen
         if chosen is not None:
-            self.post_message(NotificationChosen(chosen))
+            self.post_message(self.Chosen(self, chosen))
 
     def on_click(self, event: events.Click) -> None:
         index = self._top() + event.y
@@ -402,32 +363,14 @@ class NotificationLog(ScrollView, can_focus=True):
         return strip.crop_extend(0, width, base)
 
     def _segments(self, line: Line, width: int) -> list[Segment]:
-        if isinstance(line, Gap):
-            return [Segment(describe_gap_line(line), GAP_STYLE)]
-        if isinstance(line, Skipped):
-            return [
-                Segment(
-                    f"… {line.count:,} notifications arrived too fast to show (counted) …",
-                    SKIP_STYLE,
-                )
-            ]
-        channel = truncate(escape(line.channel), MAX_CHANNEL_COLUMN)
-        own = line.pid in self.own_pids
-        head = [
-            Segment(clock_time(line.received), TIME_STYLE),
-            Segment("  "),
-            Segment(channel.ljust(self._channel_width), self._channel_style(line.channel)),
-            Segment("  "),
-            Segment(f"{line.pid:>7}", PID_STYLE),
-            Segment("↑ " if own else "  ", OWN_STYLE if own else None),
-        ]
-        if self.show_senders:
-            label = truncate(sender_label(self.senders.get(line.pid)), SENDER_COLUMN)
-            head += [Segment(label.ljust(SENDER_COLUMN), PID_STYLE), Segment("  ")]
-        used = sum(len(s.text) for s in head)
-        payload = truncate(escape(line.payload), max(1, width - used))
-        head.append(Segment(payload, Style(italic=True) if own else None))
-        return head
+        return line_segments(
+            line,
+            width,
+            channel_width=self._channel_width,
+            style_of=self._channel_style,
+            own_pids=self.own_pids,
+            senders=self.senders if self.show_senders else None,
+        )
 
     def _channel_style(self, name: str) -> Style:
         style = self._styles.get(name)

@@ -7,18 +7,19 @@ reports back with :meth:`NotifyBar.sent` or :meth:`NotifyBar.failed`. On failure
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from pgtail.core.models import MAX_PAYLOAD_BYTES
 from pgtail.core.text import escape
-from pgtail.ui.messages import NotifyRequested
 from pgtail.ui.widgets.safe_input import SafeInput
 
 
@@ -123,6 +124,20 @@ class NotifyInput(SafeInput):
 class NotifyBar(Widget):
     """Input plus a live payload byte count and an inline error."""
 
+    @dataclass
+    class Submitted(Message):
+        """The user submitted a line that parses: the app should send it."""
+
+        bar: NotifyBar
+        channel: str
+        payload: str
+        line: str
+        """The line as typed, for the bar's history."""
+
+        @property
+        def control(self) -> NotifyBar:
+            return self.bar
+
     def __init__(self, channels: Callable[[], Iterable[str]], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._channels = channels
@@ -166,7 +181,7 @@ class NotifyBar(Widget):
             self.show_error(f"payload is {size} bytes; the limit is {MAX_PAYLOAD_BYTES}")
             return
         self.sending = True
-        self.post_message(NotifyRequested(channel, payload, line))
+        self.post_message(self.Submitted(self, channel, payload, line))
 
     def sent(self, line: str) -> None:
         """The app sent *line*: remember it and clear the bar."""

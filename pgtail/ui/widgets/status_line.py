@@ -12,6 +12,7 @@ from textual.widgets import Static
 from pgtail.core.formats import clock_time
 from pgtail.core.models import ConnectionState, Phase
 from pgtail.core.text import escape, truncate
+from pgtail.ui.state.rates import RateMeter
 
 _PHASE_STYLES = {
     Phase.CONNECTING: "bold yellow",
@@ -65,7 +66,7 @@ class StatusLine(Static):
         self.total = 0
         """Notifications received since the start."""
         self.rate = 0.0
-        """Notifications per second, recently."""
+        """Notifications per second, recently (sampled by :meth:`sample`)."""
         self.listening = 0
         """Channels the server is listening on for us."""
         self.filter_text: str | None = None
@@ -76,6 +77,7 @@ class StatusLine(Static):
         """Set when showing a recording: says which, in place of the connection state."""
         self.delivered: bool | None = None
         """The delivery check's result for this connection (None: not known yet)."""
+        self._rate = RateMeter()
 
     def on_mount(self) -> None:
         self.redraw()
@@ -91,9 +93,15 @@ class StatusLine(Static):
         self.delivered = ok
         self.redraw()
 
-    def set_counts(self, total: int, rate: float, listening: int) -> None:
-        self.total, self.rate, self.listening = total, rate, listening
+    def set_counts(self, total: int, listening: int) -> None:
+        self.total, self.listening = total, listening
         self.redraw()
+
+    def sample(self, total: int, listening: int) -> None:
+        """:meth:`set_counts`, and the rate sampled from the running *total*: call this at a
+        steady pace (the app's status tick), the rate is averaged over a sliding window."""
+        self.rate = self._rate.sample(total)
+        self.set_counts(total, listening)
 
     def set_filter(self, text: str | None) -> None:
         self.filter_text = text

@@ -29,9 +29,9 @@ import pytest
 from pgtail.demo.binaries import FORCE_EMBEDDED_ENV
 from pgtail.demo.channels import CHANNELS
 from pgtail.demo.server import OWNER_FILE, TEMP_PREFIX
-from tests.harness.cli import ROOT, pgtail_env
+from tests.harness.cli import ROOT, pgtail_command, pgtail_env
 
-COMMAND = [sys.executable, "-m", "pgtail", "--demo"]
+COMMAND = pgtail_command("--demo")
 #: Starting includes initdb; generous for a loaded machine, but a healthy run takes ~2 s.
 STARTUP_TIMEOUT = 30.0
 
@@ -139,6 +139,13 @@ class Running:
         assert not os.path.exists(self.directory), f"{self.directory} left behind"
 
 
+def _start(mode: str, stdout: int = subprocess.PIPE) -> subprocess.Popen[str]:
+    """``pgtail --demo <mode>``, its stderr a pipe."""
+    return subprocess.Popen(
+        [*COMMAND, mode], stdout=stdout, stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT
+    )
+
+
 @contextlib.contextmanager
 def _killing(proc: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
     try:
@@ -164,14 +171,7 @@ def _drain(stream: object, into: list[str]) -> threading.Thread:
 
 
 def test_json_shows_traffic_on_every_channel_and_cleans_up_at_end_of_pipe() -> None:
-    proc = subprocess.Popen(
-        [*COMMAND, "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
+    proc = _start("--json")
     errors: list[str] = []
     with _killing(proc):
         assert proc.stdout is not None
@@ -204,14 +204,7 @@ def test_json_shows_traffic_on_every_channel_and_cleans_up_at_end_of_pipe() -> N
     ids=["SIGINT", "SIGTERM", "SIGHUP"],
 )
 def test_signal_stops_server_and_removes_directory(sig: signal.Signals, mode: str) -> None:
-    proc = subprocess.Popen(
-        [*COMMAND, mode],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
+    proc = _start(mode)
     lines: list[str] = []
     errors: list[str] = []
     with _killing(proc):
@@ -232,14 +225,7 @@ def test_signal_stops_server_and_removes_directory(sig: signal.Signals, mode: st
 
 def test_signal_during_startup_leaves_nothing() -> None:
     """SIGTERM while initdb or the server is still starting: nothing may be left either."""
-    proc = subprocess.Popen(
-        [*COMMAND, "--json"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
+    proc = _start("--json", stdout=subprocess.DEVNULL)
     errors: list[str] = []
     with _killing(proc):
         _drain(proc.stderr, errors)

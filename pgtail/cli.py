@@ -27,13 +27,15 @@ connection:
   PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE (service files) and ~/.pgpass.
 
 exit codes:
-  0  stopped cleanly (q, Ctrl+C, end of a pipe)
+  0  stopped cleanly (q, Ctrl+C, end of a pipe); --check found no problem
+  1  --check found a problem
   2  bad arguments, or an error retrying cannot fix (authentication, missing database, standby)
 
 examples:
   pgtail --dsn postgresql://app@db/shop -c orders -c 'jobs:insert'
   pgtail -c orders --json | jq -r .payload
   PGSERVICE=staging pgtail -c cache.invalidate --plain | grep user:42
+  pgtail --check -c orders          # why does my listener get nothing?
   pgtail --demo
 """
 
@@ -98,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--to", metavar="DSN", dest="replay_to", help="with --replay: send the recording to DSN"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="diagnose LISTEN/NOTIFY on the server (delivery, queue, each -c channel) and exit:"
+        " 0 all ok, 1 a problem found, 2 cannot connect",
+    )
     parser.add_argument("--version", action="version", version=f"pgtail {__version__}")
     return parser
 
@@ -121,6 +129,8 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         parser.error("--to goes with --replay FILE")
     if args.replay and (args.demo or args.record):
         parser.error("--replay shows a recording: leave out --demo and --record")
+    if args.check and (args.demo or args.replay or args.record):
+        parser.error("--check diagnoses a server: leave out --demo, --replay and --record")
     if args.sender and not args.json:
         parser.error("--sender adds a field to --json output: add --json")
     if args.json:
@@ -142,6 +152,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         replay_to=args.replay_to,
         show_sender=args.sender,
         fps=args.fps or _default_fps(),
+        check=args.check,
     )
 
 
@@ -165,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(settings: Settings) -> int:
     try:
+        if settings.check:
+            from pgtail.pipe.check_report import run as run_check
+
+            return run_check(settings)
         if settings.replay and settings.replay_to:
             from pgtail.pipe.replay import send_recording
 

@@ -37,3 +37,5 @@ class Settings:
     fps: int = 4
     """How often the log repaints while notifications flood in (frames per second); single
     notifications are shown at once. Bounds what pgtail writes to a slow terminal link."""
+    check: bool = False
+    """Diagnose LISTEN/NOTIFY on the server once and exit (``--check``)."""

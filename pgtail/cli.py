@@ -8,6 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from pgtail import __version__
+from pgtail.config import (
+    Config,
+    ConfigError,
+    Options,
+    Profile,
+    default_path,
+    describe_profiles,
+    load,
+    profile_names,
+)
 from pgtail.settings import OutputMode, Settings
 
 EXIT_USAGE = 2
@@ -25,6 +35,9 @@ connection:
   --dsn takes a libpq conninfo string ("host=db user=app dbname=shop") or a URI
   ("postgresql://app@db/shop"). Without --dsn, PGTAIL_DSN is used, then libpq's own defaults:
   PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE (service files) and ~/.pgpass.
+  -P NAME uses [profile.NAME] of the config file ($XDG_CONFIG_HOME/pgtail/config.toml, or
+  ~/.config/pgtail/config.toml): its dsn or service, channels and defaults; the command line
+  wins over the profile, the profile over the file's top-level defaults.
 
 exit codes:
   0  stopped cleanly (q, Ctrl+C, end of a pipe); --check found no problem
@@ -74,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scrollback",
         type=_positive_int,
-        default=10_000,
+        default=None,
         metavar="N",
         help="lines the UI's log keeps (default: 10000)",
     )
@@ -106,6 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="diagnose LISTEN/NOTIFY on the server (delivery, queue, each -c channel) and exit:"
         " 0 all ok, 1 a problem found, 2 cannot connect",
     )
+    parser.add_argument(
+        "-P", "--profile", metavar="NAME", help="use [profile.NAME] of the config file"
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the config file (default: $XDG_CONFIG_HOME/pgtail/config.toml)",
+    )
+    parser.add_argument(
+        "--list-profiles", action="store_true", help="list the config file's profiles and exit"
+    )
+    # One profile name a line, for the shell completion scripts.
+    parser.add_argument("--profile-names", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"pgtail {__version__}")
     return parser
 
@@ -123,6 +149,9 @@ def _positive_int(text: str) -> int:
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     parser = build_parser()
     args = parser.parse_args(argv)
+    config, profile = _config(parser, args)
+    if args.demo and args.profile:
+        parser.error("--demo starts its own server: leave out --profile")
     if args.demo and args.dsn:
         parser.error("--demo starts its own server: leave out --dsn")
     if args.replay_to and not args.replay:
@@ -140,20 +169,43 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     else:
         mode = OutputMode.TUI
     channels = tuple(dict.fromkeys([*args.channels, *args.channels_pos]))
+    # Command line > profile > the file's defaults > built-in.
+    given = Options(fps=args.fps, scrollback=args.scrollback, sender=args.sender or None)
+    options = given.over(profile.options if profile else Options()).over(config.defaults)
+    dsn = args.dsn or (profile.dsn if profile else None) or os.environ.get("PGTAIL_DSN")
     return Settings(
-        dsn=None if args.demo else args.dsn or os.environ.get("PGTAIL_DSN") or None,
-        channels=channels,
+        dsn=None if args.demo else dsn or None,
+        channels=channels or (profile.channels if profile else ()),
         mode=mode,
-        scrollback=args.scrollback,
-        color=not os.environ.get("NO_COLOR"),
+        scrollback=options.scrollback or 10_000,
+        color=not os.environ.get("NO_COLOR") and options.color is not False,
         demo=args.demo,
         record=args.record,
         replay=args.replay,
         replay_to=args.replay_to,
-        show_sender=args.sender,
-        fps=args.fps or _default_fps(),
+        show_sender=bool(options.sender) and mode is OutputMode.JSON,
+        sender_column=bool(options.sender),
+        fps=options.fps or _default_fps(),
         check=args.check,
     )
+
+
+def _config(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[Config, Profile | None]:
+    """The config file and the chosen profile; --list-profiles and --profile-names end here.
+    A bad file is one line on stderr and exit status 2."""
+    try:
+        config = load(args.config)
+        if args.list_profiles or args.profile_names:
+            lines = profile_names(config) if args.profile_names else describe_profiles(config)
+            sys.stdout.writelines(f"{line}\n" for line in lines)
+            if not lines and args.list_profiles:
+                sys.stderr.write(f"pgtail: no profiles in {config.path or default_path()}\n")
+            parser.exit(0)
+        return config, config.profile(args.profile) if args.profile else None
+    except ConfigError as exc:
+        parser.exit(2, f"pgtail: error: {exc}\n")
 
 
 def _default_fps() -> int:

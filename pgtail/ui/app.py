@@ -132,6 +132,7 @@ class PgtailApp(App[int]):
         self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
         self.notify_bar = NotifyBar(self.channels.names, id="notify")
         self.log_view.senders = self.senders.known
+        self.log_view.show_senders = self.settings.sender_column
         self.filter_bar = FilterBar(id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
         with Horizontal(id="main"):

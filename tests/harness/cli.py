@@ -3,10 +3,14 @@ running process whose stdout is read line by line."""
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,14 +25,24 @@ def pgtail_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "pgtail", *args]
 
 
+@functools.cache
+def _empty_xdg_home() -> str:
+    """An empty directory for the XDG variables, removed when the tests end."""
+    path = tempfile.mkdtemp(prefix="pgtail-xdg-")
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
 def pgtail_env(checkout: str | Path = ROOT, **extra: str) -> dict[str, str]:
     """The caller's environment without ``PG*`` variables, importing pgtail from *checkout*.
 
-    A developer's ``PGHOST`` or ``PGTAIL_DSN`` must not steer the pgtail under test; *extra*
-    adds variables back on purpose.
+    A developer's ``PGHOST``, ``PGTAIL_DSN`` or ``~/.config/pgtail/config.toml`` must not steer
+    the pgtail under test: the XDG homes point at an empty directory. *extra* adds variables
+    back on purpose.
     """
     env = environ_without_pg()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(checkout), env.get("PYTHONPATH")]))
+    env["XDG_CONFIG_HOME"] = env["XDG_STATE_HOME"] = _empty_xdg_home()
     env.update(extra)
     return env
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from pgtail import __version__
+from pgtail.completion import SHELLS, CompletionAction
 from pgtail.config import (
     Config,
     ConfigError,
@@ -132,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # One profile name a line, for the shell completion scripts.
     parser.add_argument("--profile-names", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--completion",
+        choices=SHELLS,
+        action=CompletionAction,
+        metavar="SHELL",
+        help="print a completion script for bash, zsh or fish and exit",
+    )
     parser.add_argument("--version", action="version", version=f"pgtail {__version__}")
     return parser
 

@@ -41,6 +41,7 @@ from pgtail.ui.bridge import CoreThread, Source, route_events
 from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.messages import CoreEvent, InboxReady
+from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
 from pgtail.ui.screens.detail import DetailScreen
 from pgtail.ui.screens.discovery import DiscoveryScreen
@@ -67,6 +68,8 @@ class PgtailApp(App[int]):
     CSS_PATH = "pgtail.tcss"
     TITLE = "pgtail"
     ENABLE_COMMAND_PALETTE = True
+    remembering: Remembering | None = None
+    """The theme and NOTIFY history of earlier runs; set by the command (tests leave it out)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
@@ -132,6 +135,7 @@ class PgtailApp(App[int]):
         self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
         self.notify_bar = NotifyBar(self.channels.names, id="notify")
         self.log_view.senders = self.senders.known
+        self.log_view.show_senders = self.settings.sender_column
         self.filter_bar = FilterBar(id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
         with Horizontal(id="main"):
@@ -156,6 +160,8 @@ class PgtailApp(App[int]):
             self._announce_replay(self.listener)
         self.set_interval(STATUS_INTERVAL, self._status_tick)
         self.log_view.focus()
+        if self.remembering is not None:
+            self.remembering.restore(self)
 
     async def on_unmount(self) -> None:
         await self.core.shutdown(self.sender, self.inspector)

@@ -13,9 +13,11 @@ from pgtail.core.replay_source import ReplaySource
 from pgtail.core.text import escape
 from pgtail.core.wiring import Wiring, wire
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
+from pgtail.remembered import StateFile
 from pgtail.settings import Settings
 from pgtail.ui.app import ListenerFactory, PgtailApp
 from pgtail.ui.bridge import Source
+from pgtail.ui.remembering import Remembering
 
 
 def make_app(
@@ -62,7 +64,12 @@ def run(settings: Settings) -> int:
         what = exc.strerror or str(exc)
         print(f"pgtail: error: {escape(str(exc.filename or ''))}: {escape(what)}", file=sys.stderr)
         return EXIT_FAILED
+    # Neither a throw-away demo server nor a replay has a history worth keeping.
+    server = None if settings.demo or app.dsn is None else app.dsn.display
+    app.remembering = Remembering(StateFile(), server)
     result = app.run()
+    for warning in app.remembering.save(app):
+        print(f"pgtail: warning: {escape(warning)}", file=sys.stderr)
     if app.core.failed:
         state = app.core.final_state
         reason = state.last_error if state is not None else None

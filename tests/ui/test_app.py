@@ -154,7 +154,7 @@ async def test_reconnecting_then_connected_with_a_gap_line(fresh_pg) -> None:  #
         fresh_pg.start()
         await wait_for(pilot, lambda: app.state.phase is Phase.CONNECTED, 20, "connected again")
         await wait_for(pilot, lambda: "connected since" in screen_text(app), what="status")
-        await wait_for(pilot, lambda: "── gap: connection lost at" in screen_text(app), what="gap")
+        await wait_for(pilot, lambda: "sent meanwhile are lost" in screen_text(app), what="gap")
         notify(fresh_pg, "ui:outage", "after")
         await wait_for(pilot, lambda: payloads(app) == ["after"], what="after the outage")
 

@@ -86,7 +86,7 @@ async def test_enter_on_a_channel_filters_the_log(pg) -> None:  # type: ignore[n
             notify(pg, "ui:f1", f"one {i}")
             notify(pg, "ui:f2", f"two {i}")
         await wait_for(pilot, lambda: len(payloads(app)) == 6, what="six lines")
-        app.channel_list.focus()
+        await pilot.press("s")  # 120 columns: the list is folded away; s opens and focuses it
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: app.log_view.filter == "ui:f2", what="filtered")
         assert payloads(app) == ["two 0", "two 1", "two 2"]

@@ -60,11 +60,6 @@ class MainArea(Horizontal):
         if shown:
             self.channel_list.focus()
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # Whatever focuses the list (the command palette, a test) means to use it: show it.
-        if event.widget is self.channel_list and not self.sidebar.shown:
-            self._show(self.sidebar.toggle())
-
     def on_channel_strip_clicked(self, _message: ChannelStrip.Clicked) -> None:
         self.toggle_channels()
 

@@ -337,7 +337,7 @@ class NotificationLog(ScrollView, can_focus=True):
         wrapped = " · wrapped" if self.canvas.wrap else ""
         self.border_title = Content(f"log · {scope}{wrapped}")
         offset = self.canvas.payload_offset
-        parts = [f"payload → {offset} · ←"] if offset else []
+        parts = [f"payload → {offset} · ← back"] if offset else []
         if not self.following:
             parts.append(f"paused — {self.unseen:,} new · End resumes")
         if self.not_shown:

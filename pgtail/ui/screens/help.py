@@ -21,7 +21,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("n", "focus the NOTIFY bar"),
             ("a", "add a channel (LISTEN at once)"),
             ("c", "clear the log"),
-            ("s", "open the channel list and go to it / hide it"),
+            ("s", "open (and go to) / hide the channel list"),
             ("/", "filter the log: text, or /regex/ (Escape clears)"),
             ("w", "show / hide who sent each line"),
             ("D", "discover channels in use on the server"),

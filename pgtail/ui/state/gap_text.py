@@ -27,11 +27,10 @@ def gap_line(gap: Gap) -> str:
 
 
 def gap_explanation(gap: Gap) -> str:
-    """The whole story of a gap line, for the user who asks (Enter on the line)."""
+    """The whole story of a gap line, for the user who asks (Enter on the line); short enough
+    for a toast on an 80×24 terminal."""
     return (
-        f"The connection to the server was lost at {clock_time(gap.lost_at)} and was back at "
-        f"{clock_time(gap.back_at)}, {duration(gap.seconds)} later. PostgreSQL keeps no "
-        "notifications for a listener that is not connected: whatever was sent on these channels "
-        "in between was not received, and cannot be fetched again. pgtail listened on every "
-        "channel again as soon as it was back."
+        f"Connection lost at {clock_time(gap.lost_at)}, back at {clock_time(gap.back_at)} "
+        f"({duration(gap.seconds)}). The server keeps no notifications for a listener that is "
+        "away: whatever was sent meanwhile was not received, and cannot be fetched again."
     )

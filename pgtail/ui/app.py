@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
@@ -51,7 +51,9 @@ from pgtail.ui.state.channel_book import ChannelBook
 from pgtail.ui.state.drain_pacer import STATUS_INTERVAL, DrainPacer
 from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.widgets.channel_list import ChannelList
+from pgtail.ui.widgets.channel_strip import ChannelStrip
 from pgtail.ui.widgets.filter_bar import FilterBar
+from pgtail.ui.widgets.main_area import MainArea
 from pgtail.ui.widgets.notification_log import NotificationLog
 from pgtail.ui.widgets.notify_bar import NotifyBar
 from pgtail.ui.widgets.status_line import StatusLine
@@ -138,9 +140,10 @@ class PgtailApp(App[int]):
         self.log_view.show_senders = self.settings.sender_column
         self.filter_bar = FilterBar(id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
-        with Horizontal(id="main"):
-            yield self.channel_list
-            yield self.log_view
+        strip = ChannelStrip(color=self.settings.color, id="channel-strip")
+        self.main = MainArea(self.channel_list, strip, self.log_view, id="main")
+        """The channel list (or, when narrow, a one-line summary) and the log."""
+        yield self.main
         with Vertical(id="bottom"):
             yield self.filter_bar
             yield self.notify_bar
@@ -237,7 +240,7 @@ class PgtailApp(App[int]):
     # ---- channel commands ---------------------------------------------------------------------
 
     def _update_channel_rows(self) -> None:
-        self.channel_list.set_rows(self.channels.rows(self.listener.wanted))
+        self.main.set_rows(self.channels.rows(self.listener.wanted))
 
     def action_add_channel(self) -> None:
         self.push_screen(AddChannelScreen(), self._add_channel)
@@ -388,10 +391,7 @@ class PgtailApp(App[int]):
         self.log_view.clear()
 
     def action_toggle_sidebar(self) -> None:
-        channels = self.channel_list
-        channels.display = not channels.display
-        if not channels.display and channels.has_focus:
-            self.log_view.focus()
+        self.main.toggle_channels()
 
     async def action_quit(self) -> None:
         self.exit(self.exit_code)

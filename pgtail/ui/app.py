@@ -19,7 +19,6 @@ from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from pgtail.core.dsn import Dsn
 from pgtail.core.inspector import Inspector
@@ -51,6 +50,7 @@ from pgtail.ui.state.drain_pacer import STATUS_INTERVAL, DrainPacer
 from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.filter_bar import FilterBar
+from pgtail.ui.widgets.footer import KeyFooter
 from pgtail.ui.widgets.notification_log import NotificationLog
 from pgtail.ui.widgets.notify_bar import NotifyBar
 from pgtail.ui.widgets.status_line import StatusLine
@@ -141,7 +141,7 @@ class PgtailApp(App[int]):
             yield self.filter_bar
             yield self.notify_bar
             yield self.status_line
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         self.channel_list.border_title = "channels"

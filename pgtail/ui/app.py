@@ -79,6 +79,7 @@ class PgtailApp(App[int]):
         Binding("slash", "filter", "Filter"),
         Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
         Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
+        Binding("e", "show_errors", "Errors", tooltip="Every error met, in full"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
 
@@ -226,6 +227,7 @@ class PgtailApp(App[int]):
         timeout: float | None = None,
     ) -> None:
         """A toast. Its text may come from the server: it is escaped, and never markup."""
+        self.status_line.errors.add_toast(severity, title or "pgtail", text)
         self.notify(escape(text), title=title, severity=severity, timeout=timeout, markup=False)
 
     # ---- channel commands ---------------------------------------------------------------------
@@ -368,6 +370,9 @@ class PgtailApp(App[int]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_show_errors(self) -> None:
+        self.status_line.show_errors()
 
     def action_focus_notify(self) -> None:
         self.notify_bar.input.focus()

@@ -98,7 +98,7 @@ async def test_outage_is_shown_then_recovered(
         fault(fresh_pg, proxy)
         await wait_for(
             pilot,
-            lambda: seen.append(_status(app)) or "reconnecting (attempt" in seen[-1],
+            lambda: seen.append(_status(app)) or "reconnecting #" in seen[-1],
             what="reconnecting on the status line",
         )
         assert reason in seen[-1]
@@ -110,7 +110,7 @@ async def test_server_absent_at_start_then_started(fresh_pg: PgServer) -> None:
     fresh_pg.stop()
     app = app_for(fresh_pg.dsn, *CHANNELS)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: "reconnecting (attempt" in _status(app), what="retrying")
+        await wait_for(pilot, lambda: "reconnecting #" in _status(app), what="retrying")
         assert "refused" in _status(app).lower()
         assert _rows(app) == [(name, "pending") for name in CHANNELS]
         fresh_pg.start()
@@ -157,7 +157,7 @@ async def test_unreachable_server_is_retried_with_the_reason(dsn: str, reason: s
     app = app_for(dsn, "ui:nowhere")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.state.attempt >= 2, 15, "a second attempt")
-        await wait_for(pilot, lambda: "reconnecting (attempt" in _status(app), what="status")
+        await wait_for(pilot, lambda: "reconnecting #" in _status(app), what="status")
         assert reason in _status(app).lower()
         assert app.is_running and not isinstance(app.screen, FailedScreen)
         assert _rows(app) == [("ui:nowhere", "pending")]
@@ -170,7 +170,7 @@ async def test_immediate_stop_then_start_ten_seconds_later(fresh_pg: PgServer) -
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         fresh_pg.stop("immediate")
-        await wait_for(pilot, lambda: "reconnecting (attempt" in _status(app), what="retrying")
+        await wait_for(pilot, lambda: "reconnecting #" in _status(app), what="retrying")
         await pilot.pause(10)
         assert app.state.phase is Phase.RECONNECTING and app.state.attempt >= 4
         assert "refused" in _status(app).lower()

@@ -396,5 +396,4 @@ class PgtailApp(App[int]):
         self.exit(self.exit_code)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield from pgtail_commands(self)
+        yield from pgtail_commands(self, super().get_system_commands(screen))

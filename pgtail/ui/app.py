@@ -348,7 +348,7 @@ class PgtailApp(App[int]):
         if inspector is None:
             self._toast("a replay has no server to look on", severity="warning")
             return
-        screen = DiscoveryScreen()
+        screen = DiscoveryScreen(self.channels.names())
         self.push_screen(screen, self._add_channel)
         self.core.call(inspector.discover(), screen.set_channels, screen.set_error)
 

@@ -135,7 +135,7 @@ async def test_discovery_finds_trigger_and_listener_and_subscribes(pg) -> None: 
             screen = app.screen
             assert isinstance(screen, DiscoveryScreen)
             await wait_for(pilot, lambda: len(screen.channels) >= 2, what="discovered")
-            found = {(c.name, c.source) for c in screen.channels}
+            found = {(c.name, s.kind) for c in screen.channels for s in c.sources}
             assert ("orders_changed", "function") in found
             assert ("Cache Bust", "listener") in found
             text = screen_text(app)

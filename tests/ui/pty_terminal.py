@@ -34,7 +34,8 @@ class PtyPgtail:
         base = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         base.pop("COLUMNS", None)
         base.pop("LINES", None)
-        base.update(TERM="xterm-256color", PYTHONPATH=str(ROOT), **(env or {}))
+        base.update(TERM="xterm-256color", PYTHONPATH=str(ROOT))
+        base.update(env or {})  # may set TERM too (xterm: 16 colours)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pgtail", *args],
             stdin=slave,
@@ -82,6 +83,13 @@ class PtyPgtail:
     def screen(self) -> str:
         with self._lock:
             return "\n".join(self._screen.display)
+
+    def cells(self) -> list[list[pyte.screens.Char]]:
+        """The screen's cells, row by row: each a character with its colours (``fg``, ``bg``:
+        a colour name such as ``red`` or ``brightred`` in 16 colours, hex digits in more)."""
+        with self._lock:
+            buffer = self._screen.buffer
+            return [[buffer[y][x] for x in range(self.cols)] for y in range(self.rows)]
 
     def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout

@@ -57,6 +57,13 @@ class KeyFooter(Footer):
             return text + (2 if self.compact else 4)  # a border, a margin or padding
         return text + (1 if self.compact else 2)
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Textual's footer draws its keys when the screen next announces a change of bindings;
+        # a dialog that opens without one (nothing to focus, or focus set before the footer
+        # was mounted) would keep an empty footer. Ask once, after the first layout.
+        self.call_after_refresh(self.bindings_changed, self.screen)
+
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < COMPACT_BELOW
         self.call_after_refresh(self.recompose)

@@ -192,7 +192,7 @@ async def _assert_failed_screen(app: PgtailApp, *expected: str) -> str:
         assert "Cannot listen on" in text and "Press q to quit (exit status 2)" in text
         for part in expected:
             assert part in text, text
-        assert "failed:" in _status(app)
+        assert "failed —" in _status(app)
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, what="quit")
     assert app.return_value == EXIT_FAILED

@@ -8,11 +8,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+from collections.abc import Iterable
 
 import psycopg
 
 from pgtail.core.dsn import Dsn
-from pgtail.core.models import DiscoveredChannel, SenderInfo
+from pgtail.core.models import (
+    INTERNAL_CHANNEL_PREFIX,
+    ChannelSource,
+    DiscoveredChannel,
+    SenderInfo,
+)
 
 _SENDERS_SQL = """
 SELECT pid, coalesce(application_name, ''), coalesce(usename::text, ''),
@@ -59,6 +65,20 @@ def channels_in_sql(text: str, verb: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def group_sightings(found: Iterable[tuple[str, ChannelSource]]) -> list[DiscoveredChannel]:
+    """One :class:`DiscoveredChannel` per name, with its sources in the order seen (each once),
+    sorted by name; names of pgtail's own internal channels are left out."""
+    sources: dict[str, list[ChannelSource]] = {}
+    for name, source in found:
+        if name.startswith(INTERNAL_CHANNEL_PREFIX):
+            continue
+        seen = sources.setdefault(name, [])
+        if source not in seen:
+            seen.append(source)
+    names = sorted(sources, key=lambda name: (name.casefold(), name))
+    return [DiscoveredChannel(name, tuple(sources[name])) for name in names]
+
+
 class Inspector:
     """Answers questions on its own connection; caches sender lookups per pid."""
 
@@ -82,17 +102,22 @@ class Inspector:
         return {p: self._senders[p] for p in pids}
 
     async def discover(self) -> list[DiscoveredChannel]:
-        """Channels other sessions LISTEN on, and channels named in functions and triggers."""
-        found: list[DiscoveredChannel] = []
+        """Channels other sessions LISTEN on, and channels named in functions and triggers: one
+        entry per channel with every place it was seen, sorted by name; pgtail's own internal
+        channels are left out."""
+        found: list[tuple[str, ChannelSource]] = []
         for pid, app, query in await self._fetch(_LISTENERS_SQL):
-            for name in channels_in_sql(str(query), "listen"):
-                where = f"session {pid}" + (f" ({app})" if app else "")
-                found.append(DiscoveredChannel(name, "listener", where))
+            where = f"session {pid}" + (f" ({app})" if app else "")
+            found += [
+                (n, ChannelSource("listener", where)) for n in channels_in_sql(str(query), "listen")
+            ]
         for signature, triggers, source in await self._fetch(_FUNCTIONS_SQL):
-            for name in channels_in_sql(str(source), "notify"):
-                where = str(signature) + (f", trigger {triggers}" if triggers else "")
-                found.append(DiscoveredChannel(name, "function", where))
-        return found
+            where = str(signature) + (f", trigger {triggers}" if triggers else "")
+            found += [
+                (n, ChannelSource("function", where))
+                for n in channels_in_sql(str(source), "notify")
+            ]
+        return group_sightings(found)
 
     async def queue_usage(self) -> float:
         """The fraction (0..1) of the cluster's notification queue in use."""

@@ -38,6 +38,7 @@ from pgtail.core.channels import validate_channel
 from pgtail.core.dsn import Dsn
 from pgtail.core.errors import describe_error
 from pgtail.core.models import (
+    INTERNAL_CHANNEL_PREFIX,
     ChannelsChanged,
     ConnectionState,
     DeliveryChecked,
@@ -94,7 +95,7 @@ class Listener:
         self.dsn = dsn
         self._probe = probe
         # A private channel for the delivery check; never reported as a notification.
-        self._probe_channel = f"pgtail.delivery-check.{secrets.token_hex(6)}"
+        self._probe_channel = f"{INTERNAL_CHANNEL_PREFIX}{secrets.token_hex(6)}"
         self._probe_seen: asyncio.Event | None = None
         self.options = options or ListenerOptions()
         self._emit = on_event

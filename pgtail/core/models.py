@@ -15,6 +15,8 @@ from typing import Protocol
 MAX_CHANNEL_BYTES = 63
 #: The largest payload the server accepts in the default configuration.
 MAX_PAYLOAD_BYTES = 7999
+#: pgtail's own channels (the delivery check's) start with this; discovery leaves them out.
+INTERNAL_CHANNEL_PREFIX = "pgtail.delivery-check."
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,11 +277,18 @@ class SenderInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class DiscoveredChannel:
-    """A channel worth listening to, and where it was seen."""
+class ChannelSource:
+    """One place a channel was seen."""
 
-    name: str
-    source: str
+    kind: str
     """``listener`` (another session LISTENs on it) or ``function`` (named in a function)."""
     where: str
-    """The session or function (and its triggers) that names it."""
+    """The session, or the function (and its triggers), that names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredChannel:
+    """A channel worth listening to, and every place it was seen."""
+
+    name: str
+    sources: tuple[ChannelSource, ...]

@@ -19,7 +19,6 @@ from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from pgtail.core.dsn import Dsn
 from pgtail.core.inspector import Inspector
@@ -53,6 +52,7 @@ from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.channel_strip import ChannelStrip
 from pgtail.ui.widgets.filter_bar import FilterBar
+from pgtail.ui.widgets.footer import KeyFooter
 from pgtail.ui.widgets.main_area import MainArea
 from pgtail.ui.widgets.notification_log import NotificationLog
 from pgtail.ui.widgets.notify_bar import NotifyBar
@@ -84,6 +84,7 @@ class PgtailApp(App[int]):
         Binding("slash", "filter", "Filter"),
         Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
         Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
+        Binding("e", "show_errors", "Errors", tooltip="Every error met, in full"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
 
@@ -148,7 +149,7 @@ class PgtailApp(App[int]):
             yield self.filter_bar
             yield self.notify_bar
             yield self.status_line
-            yield Footer()
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         self.channel_list.border_title = "channels"
@@ -235,6 +236,7 @@ class PgtailApp(App[int]):
         timeout: float | None = None,
     ) -> None:
         """A toast. Its text may come from the server: it is escaped, and never markup."""
+        self.status_line.errors.add_toast(severity, title or "pgtail", text)
         self.notify(escape(text), title=title, severity=severity, timeout=timeout, markup=False)
 
     # ---- channel commands ---------------------------------------------------------------------
@@ -355,7 +357,7 @@ class PgtailApp(App[int]):
         if inspector is None:
             self._toast("a replay has no server to look on", severity="warning")
             return
-        screen = DiscoveryScreen()
+        screen = DiscoveryScreen(self.channels.names())
         self.push_screen(screen, self._add_channel)
         self.core.call(inspector.discover(), screen.set_channels, screen.set_error)
 
@@ -378,6 +380,9 @@ class PgtailApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_show_errors(self) -> None:
+        self.status_line.show_errors()
+
     def action_focus_notify(self) -> None:
         self.notify_bar.input.focus()
 
@@ -397,5 +402,4 @@ class PgtailApp(App[int]):
         self.exit(self.exit_code)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield from pgtail_commands(self)
+        yield from pgtail_commands(self, super().get_system_commands(screen))

@@ -126,7 +126,7 @@ async def test_discovery_finds_triggers_and_other_listeners(pg: PgServer) -> Non
             usage = await inspector.queue_usage()
         finally:
             await inspector.close()
-    by_name = {(d.name, d.source): d.where for d in found}
+    by_name = {(d.name, s.kind): s.where for d in found for s in d.sources}
     assert "disc_trg on disc_orders" in by_name[("orders_changed", "function")]
     assert ("Audit Log", "function") in by_name
     assert "cache-daemon" in by_name[("Cache Bust", "listener")]

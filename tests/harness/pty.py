@@ -49,7 +49,8 @@ class PtyPgtail:
         full_env = pgtail_env(checkout)
         full_env.pop("COLUMNS", None)
         full_env.pop("LINES", None)
-        full_env.update(TERM="xterm-256color", **(env or {}))
+        full_env["TERM"] = "xterm-256color"
+        full_env.update(env or {})  # may set TERM too (xterm: 16 colours)
         self.started = time.monotonic()
         """When pgtail was started (``time.monotonic()``)."""
         self.proc = subprocess.Popen(
@@ -116,6 +117,13 @@ class PtyPgtail:
     def screen(self) -> str:
         with self._changed:
             return "\n".join(self._screen.display)
+
+    def cells(self) -> list[list[pyte.screens.Char]]:
+        """The screen's cells, row by row: each a character with its colours (``fg``, ``bg``:
+        a colour name such as ``red`` or ``brightred`` in 16 colours, hex digits in more)."""
+        with self._changed:
+            buffer = self._screen.buffer
+            return [[buffer[y][x] for x in range(self.cols)] for y in range(self.rows)]
 
     def wait_until(self, condition: Callable[[str], bool], timeout: float) -> float | None:
         """When *condition(screen text)* first held (``time.monotonic()``), or None if it did not

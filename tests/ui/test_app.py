@@ -150,7 +150,7 @@ async def test_reconnecting_then_connected_with_a_gap_line(fresh_pg) -> None:  #
         await wait_for(pilot, lambda: app.state.phase is Phase.CONNECTED, what="connected")
         fresh_pg.stop()
         await wait_for(pilot, lambda: app.state.phase is Phase.RECONNECTING, what="reconnecting")
-        await wait_for(pilot, lambda: "reconnecting (attempt" in screen_text(app), what="status")
+        await wait_for(pilot, lambda: "reconnecting #" in screen_text(app), what="status")
         fresh_pg.start()
         await wait_for(pilot, lambda: app.state.phase is Phase.CONNECTED, 20, "connected again")
         await wait_for(pilot, lambda: "connected since" in screen_text(app), what="status")

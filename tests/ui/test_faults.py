@@ -96,7 +96,7 @@ async def test_outage_is_shown_then_recovered(
         fault(fresh_pg, proxy)
         await wait_for(
             pilot,
-            lambda: seen.append(_status(app)) or "reconnecting (attempt" in seen[-1],
+            lambda: seen.append(_status(app)) or "reconnecting #" in seen[-1],
             what="reconnecting on the status line",
         )
         assert reason in seen[-1]
@@ -108,7 +108,7 @@ async def test_server_absent_at_start_then_started(fresh_pg: PgServer) -> None:
     fresh_pg.stop()
     app = app_for(fresh_pg.dsn, *CHANNELS)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: "reconnecting (attempt" in _status(app), what="retrying")
+        await wait_for(pilot, lambda: "reconnecting #" in _status(app), what="retrying")
         assert "refused" in _status(app).lower()
         assert _rows(app) == [(name, "pending") for name in CHANNELS]
         fresh_pg.start()
@@ -155,7 +155,7 @@ async def test_unreachable_server_is_retried_with_the_reason(dsn: str, reason: s
     app = app_for(dsn, "ui:nowhere")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.state.attempt >= 2, 15, "a second attempt")
-        await wait_for(pilot, lambda: "reconnecting (attempt" in _status(app), what="status")
+        await wait_for(pilot, lambda: "reconnecting #" in _status(app), what="status")
         assert reason in _status(app).lower()
         assert app.is_running and not isinstance(app.screen, FailedScreen)
         assert _rows(app) == [("ui:nowhere", "pending")]
@@ -168,7 +168,7 @@ async def test_immediate_stop_then_start_ten_seconds_later(fresh_pg: PgServer) -
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         fresh_pg.stop("immediate")
-        await wait_for(pilot, lambda: "reconnecting (attempt" in _status(app), what="retrying")
+        await wait_for(pilot, lambda: "reconnecting #" in _status(app), what="retrying")
         await pilot.pause(10)
         assert app.state.phase is Phase.RECONNECTING and app.state.attempt >= 4
         assert "refused" in _status(app).lower()
@@ -190,7 +190,7 @@ async def _assert_failed_screen(app: PgtailApp, *expected: str) -> str:
         assert "Cannot listen on" in text and "Press q to quit (exit status 2)" in text
         for part in expected:
             assert part in text, text
-        assert "failed:" in _status(app)
+        assert "failed —" in _status(app)
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, what="quit")
     assert app.return_value == EXIT_FAILED

@@ -93,7 +93,7 @@ def test_hostile_text_never_reaches_the_terminal_raw(
 def test_server_error_text_is_escaped_on_the_status_line(terminals: list[PtyPgtail]) -> None:
     host = "evil\x1b]0;pwned\x07.invalid"
     term = _start(terminals, "--dsn", f"host='{host}' user=postgres connect_timeout=2", "-c", "x")
-    screen = term.wait_for(lambda s: "reconnecting (attempt" in s, "retrying")
+    screen = term.wait_for(lambda s: "reconnecting #" in s, "retrying")
     assert "failed to resolve host 'evil\\x1b]0;pwned\\x07.invalid'" in screen
     assert b"\x1b]0;pwned" not in term.output
 

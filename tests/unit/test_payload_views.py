@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from pgtail.core.text import is_safe
-from pgtail.ui.state.payload_views import HEX_WIDTH, hexdump, payload_form, plain_text
+from pgtail.ui.state.payload_views import (
+    HEX_WIDTH,
+    hex_line_width,
+    hex_row_width,
+    hexdump,
+    payload_form,
+    plain_text,
+)
 
 # --------------------------------------------------------------------------- plain_text
 
@@ -96,3 +103,19 @@ def test_hexdump_width() -> None:
         "00000008  69 6a                      |ij|",
         "0000000a",
     ]
+
+
+def test_hex_line_width_is_the_width_of_a_full_row() -> None:
+    data = bytes(range(48))
+    for per_row in (4, 8, 16):
+        lines = hexdump(data, per_row).split("\n")[:-1]
+        assert {len(line) for line in lines} == {hex_line_width(per_row)}
+
+
+def test_hex_rows_get_fewer_bytes_when_narrow() -> None:
+    assert hex_row_width(200) == 16
+    assert hex_row_width(hex_line_width(16)) == 16
+    assert hex_row_width(hex_line_width(16) - 1) == 8
+    assert hex_row_width(66) == 8  # the detail view's text area at 80 columns
+    assert hex_row_width(hex_line_width(8) - 1) == 4
+    assert hex_row_width(10) == 4  # the least it ever shows

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 
 from pgtail.core.channels import byte_length, validate_channel
 from pgtail.core.models import MAX_CHANNEL_BYTES
+from pgtail.ui.widgets.footer import KeyFooter
 from pgtail.ui.widgets.safe_input import SafeInput
 
 
@@ -27,6 +28,7 @@ class AddChannelScreen(ModalScreen[str | None]):
             yield SafeInput(placeholder="channel name", id="add-input")
             yield Label(f"0/{MAX_CHANNEL_BYTES} bytes", id="add-bytes")
             yield Label("", id="add-error")
+        yield KeyFooter()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         size = byte_length(event.value)

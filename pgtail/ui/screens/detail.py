@@ -24,7 +24,14 @@ from pgtail.core.formats import iso_time
 from pgtail.core.models import Notification, SenderInfo
 from pgtail.core.text import escape
 from pgtail.ui.state.json_layout import KEY, LITERAL, NUMBER, STRING
-from pgtail.ui.state.payload_views import CONTROL, hexdump, payload_form, plain_text
+from pgtail.ui.state.payload_views import (
+    CONTROL,
+    hex_row_width,
+    hexdump,
+    payload_form,
+    plain_text,
+)
+from pgtail.ui.widgets.footer import KeyFooter
 
 #: How each kind of JSON token is highlighted; punctuation and whitespace stay plain.
 TOKEN_STYLES = {
@@ -95,6 +102,7 @@ class DetailScreen(ModalScreen[None]):
             yield Static(self._head(), id="detail-head")
             with VerticalScroll(id="detail-scroll"):
                 yield Static(self._body(), id="detail-body")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         dialog = self.query_one("#detail-dialog")
@@ -126,12 +134,23 @@ class DetailScreen(ModalScreen[None]):
     def _body(self) -> Content:
         payload = self.notification.payload
         if self.hex:
-            return Content(hexdump(self.notification.payload_bytes))
+            per_row = hex_row_width(self.hex_cells)
+            return Content(hexdump(self.notification.payload_bytes, per_row))
         if self.form.json is not None and not self.as_received:
             return json_content(self.form.json)
         if not payload:
             return Content.styled("(empty payload)", "dim")
         return Content(plain_text(payload))
+
+    @property
+    def hex_cells(self) -> int:
+        """The width a hex dump row may take: the scroll area's, less its scrollbar."""
+        scroll = self.query_one("#detail-scroll")
+        return scroll.size.width - scroll.styles.scrollbar_size_vertical
+
+    def on_resize(self) -> None:
+        if self.hex:  # once the scroll area has its new size
+            self.call_after_refresh(self._refresh_body)
 
     def _update_subtitle(self) -> None:
         if self.hex:

@@ -1,14 +1,19 @@
 """Channels found on the server: other sessions' LISTENs and names in functions and triggers.
 
-The app asks the inspector (on the core thread) and hands the result in; Enter dismisses with the
-chosen name, which the app subscribes to just like the ``a`` key does. A result that arrives after
-the screen was closed is dropped.
+One entry per channel, its sources indented beneath it, and a mark on the channels already in
+pgtail's list. The app asks the inspector (on the core thread) and hands the result in; Enter
+dismisses with the chosen name, which the app subscribes to just like the ``a`` key does. A result
+that arrives after the screen was closed is dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
 
+from rich.console import Group
+from rich.padding import Padding
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -17,10 +22,15 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from pgtail.core.models import DiscoveredChannel
-from pgtail.core.text import escape, truncate
+from pgtail.core.models import ChannelSource, DiscoveredChannel
+from pgtail.core.text import escape
+from pgtail.ui.widgets.footer import KeyFooter
 
 _SOURCES = {"listener": "LISTENed by", "function": "named in"}
+#: Before a channel already in pgtail's list, and before one that is not.
+KNOWN, NEW = "✓ ", "  "
+#: Cells each source is indented under its channel (its wrapped lines too).
+SOURCE_INDENT = 4
 
 
 class DiscoveryScreen(ModalScreen[str | None]):
@@ -28,8 +38,10 @@ class DiscoveryScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
 
-    def __init__(self) -> None:
+    def __init__(self, known: Collection[str] = ()) -> None:
         super().__init__()
+        self.known = frozenset(known)
+        """The channels already in pgtail's list, marked as such."""
         self.channels: list[DiscoveredChannel] = []
         """What was found, in the order shown."""
         self.note = Static(Content("looking…"), id="discovery-note")
@@ -39,6 +51,7 @@ class DiscoveryScreen(ModalScreen[str | None]):
         with Vertical(id="discovery-dialog"):
             yield self.note
             yield self.options
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         dialog = self.query_one("#discovery-dialog")
@@ -54,9 +67,8 @@ class DiscoveryScreen(ModalScreen[str | None]):
         self.options.add_options([Option(self._prompt(c)) for c in channels])
         if channels:
             self.options.highlighted = 0
-            self.note.update(
-                Content(f"{len(channels)} found: sessions that LISTEN, and NOTIFYs in functions")
-            )
+            known = sum(c.name in self.known for c in channels)
+            self.note.update(Content(f"{len(channels)} found, ✓ {known} already in your list"))
         else:
             self.note.update(Content("no channels found (no other listeners, no NOTIFY in code)"))
 
@@ -65,15 +77,22 @@ class DiscoveryScreen(ModalScreen[str | None]):
             return
         self.note.update(Content.styled(escape(f"cannot look: {error}"), "bold red"))
 
-    def _prompt(self, channel: DiscoveredChannel) -> Content:
-        name = truncate(escape(channel.name), 32)
-        return Content.assemble(
-            (name.ljust(32), "bold"),
-            "  ",
-            (_SOURCES.get(channel.source, escape(channel.source)).ljust(12), "italic"),
-            " ",
-            (escape(channel.where), "dim"),
+    def _prompt(self, channel: DiscoveredChannel) -> Group:
+        """The channel's line, then one per source; a long source wraps under its own start."""
+        known = channel.name in self.known
+        head = Text.assemble(
+            (KNOWN if known else NEW, "bold green"),
+            (escape(channel.name), "bold"),
+            ("  already in your list" if known else "", "dim italic"),
         )
+        return Group(
+            head, *(Padding(self._source(s), (0, 0, 0, SOURCE_INDENT)) for s in channel.sources)
+        )
+
+    @staticmethod
+    def _source(source: ChannelSource) -> Text:
+        kind = _SOURCES.get(source.kind, escape(source.kind))
+        return Text.assemble((kind, "italic"), " ", (escape(source.where), "dim"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from pgtail.core.text import escape
+from pgtail.ui.widgets.footer import KeyFooter
 
 
 class FailedScreen(ModalScreen[None]):
@@ -40,3 +41,4 @@ class FailedScreen(ModalScreen[None]):
                     ("Retrying will not help. Press q to quit (exit status 2).", "dim"),
                 )
             )
+        yield KeyFooter()

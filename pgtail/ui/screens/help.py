@@ -1,4 +1,8 @@
-"""The help screen: every key, in one table."""
+"""The help screen: every key, in one table.
+
+Each row is a key column and a description column; a description too long for the width wraps
+within its own column, so nothing starts again at the left edge (80 columns is the usual size).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from pgtail.ui.widgets.footer import KeyFooter
 
 #: (keys, what they do), grouped.
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
@@ -25,6 +31,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("/", "filter the log: text, or /regex/ (Escape clears)"),
             ("w", "show / hide who sent each line"),
             ("D", "discover channels in use on the server"),
+            ("e", "every error met, in full (or click the status line)"),
             ("Tab, Shift+Tab", "move focus"),
             ("Ctrl+P", "command palette"),
         ],
@@ -71,14 +78,16 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        parts: list[str | tuple[str, str]] = [("pgtail keys", "bold underline"), "\n"]
-        for group, keys in KEYS:
-            parts += ["\n", (group, "bold"), "\n"]
-            for key, what in keys:
-                parts += [(f"  {key:<28}", "bold #ffaf5f"), f"{what}\n"]
-        parts += ["\n", ("Escape closes this screen.", "dim")]
         with VerticalScroll(id="help-dialog"):
-            yield Static(Content.assemble(*parts), id="help-text")
+            yield Static(Content.styled("pgtail keys", "bold underline"), classes="help-title")
+            for group, keys in KEYS:
+                yield Static(Content.styled(group, "bold"), classes="help-group")
+                for key, what in keys:
+                    with Horizontal(classes="help-row"):
+                        yield Static(Content(key), classes="help-key")
+                        yield Static(Content(what), classes="help-what")
+            yield Static(Content.styled("Escape closes this screen.", "dim"), classes="help-end")
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

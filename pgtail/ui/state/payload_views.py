@@ -17,6 +17,8 @@ from pgtail.core.text import escape, is_safe
 from pgtail.ui.state.json_layout import KEY, STRING, NotJson, Span, layout
 
 HEX_WIDTH = 16
+#: Bytes per hex dump row, widest first: 16 as ``hexdump -C`` has it, fewer when narrow.
+HEX_ROW_CHOICES = (16, 8, 4)
 #: The kind of a span that stands for a control or invisible character, shown as its escape.
 CONTROL = "control"
 
@@ -62,6 +64,20 @@ def visible(spans: list[Span]) -> list[Span]:
 def plain_text(payload: str) -> str:
     """The payload with newlines kept as line breaks and every other unsafe character escaped."""
     return "\n".join(escape(line) for line in payload.split("\n"))
+
+
+def hex_line_width(per_row: int) -> int:
+    """Cells one :func:`hexdump` row of *per_row* bytes takes (all ASCII)."""
+    # offset, two spaces, 3 cells a byte plus one for the gap in the middle, two spaces, |ascii|
+    return 8 + 2 + (3 * per_row + 1) + 2 + per_row + 2
+
+
+def hex_row_width(cells: int) -> int:
+    """The most bytes per hex dump row that fit in *cells* (16 at 100 columns, 8 at 80)."""
+    for per_row in HEX_ROW_CHOICES:
+        if hex_line_width(per_row) <= cells:
+            return per_row
+    return HEX_ROW_CHOICES[-1]
 
 
 def hexdump(data: bytes, width: int = HEX_WIDTH) -> str:

@@ -124,6 +124,9 @@ class NotifyInput(SafeInput):
 class NotifyBar(Widget):
     """Input plus a live payload byte count and an inline error."""
 
+    # The app's Escape (back to the log), repeated here to be shown in the footer.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.focus_log", "Log")]
+
     @dataclass
     class Submitted(Message):
         """The user submitted a line that parses: the app should send it."""

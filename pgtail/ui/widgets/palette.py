@@ -10,13 +10,14 @@ import zlib
 
 from rich.style import Style
 
+#: Ten colours that stay apart in 256 colours; none is drawn red in 16 (a channel is not an error).
 PALETTE = (
     "#5fafff",
     "#87d75f",
     "#ffaf5f",
     "#d787ff",
     "#5fd7d7",
-    "#ff8787",
+    "#ff87af",
     "#d7d75f",
     "#87afd7",
     "#ff87d7",

@@ -1,59 +1,45 @@
-"""The status line: server, connection state (with a live countdown), counts and rate; the
-active filter and the server's notification queue usage when they matter; or, for a replay, what
-is being replayed."""
+"""The status line: the connection state with its reason (and a live countdown), the counts with
+their words, the queue usage and the live filter when they matter, and the server last; or, for a
+replay, what is being replayed. What gives way at narrow widths is decided in
+:mod:`pgtail.ui.state.status_text`.
+
+It also keeps the errors met (:class:`pgtail.ui.state.error_log.ErrorLog`): the status line shows
+the gist of a connection error, ``e`` (or a click on the line) shows each one whole.
+"""
 
 from __future__ import annotations
 
 import time
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
-from pgtail.core.formats import clock_time
 from pgtail.core.models import ConnectionState, Phase
-from pgtail.core.text import escape, truncate
+from pgtail.ui.screens.errors import ErrorScreen
+from pgtail.ui.state import status_text as st
+from pgtail.ui.state.error_log import ErrorLog
 from pgtail.ui.state.rates import RateMeter
 
+#: How each part of the line is drawn. No plain red for anything ordinary: in a 16-colour
+#: terminal the theme's warning and accent colours are drawn red too, so warnings use the
+#: (yellow) warning text colour.
 _PHASE_STYLES = {
-    Phase.CONNECTING: "bold yellow",
-    Phase.RELISTENING: "bold yellow",
-    Phase.CONNECTED: "bold green",
-    Phase.RECONNECTING: "bold red",
-    Phase.FAILED: "bold reverse red",
+    Phase.CONNECTING: "bold $text-warning",
+    Phase.RELISTENING: "bold $text-warning",
+    Phase.CONNECTED: "bold $text-success",
+    Phase.RECONNECTING: "bold $text-warning",
+    Phase.FAILED: "bold reverse $error",
     Phase.STOPPED: "dim",
 }
-
-
-#: Shown while connected when the delivery check found that NOTIFYs do not arrive.
-NOT_DELIVERED = "NOTIFY IS NOT DELIVERED (a pooler in transaction mode?)"
-
-
-def describe_phase(
-    state: ConnectionState, now: float | None = None, delivered: bool | None = None
-) -> str:
-    """What the connection is doing, in a few words."""
-    now = time.time() if now is None else now
-    if state.phase is Phase.CONNECTED:
-        if delivered is False:
-            return f"connected (pid {state.backend_pid}), but {NOT_DELIVERED}"
-        since = clock_time(state.since)[:8] if state.since else "?"
-        return f"connected since {since} (pid {state.backend_pid})"
-    if state.phase is Phase.RECONNECTING:
-        wait = max(0.0, (state.next_try_at or now) - now)
-        text = f"reconnecting (attempt {state.attempt}, next try in {wait:.1f}s)"
-        if state.last_error:
-            text += f": {state.last_error}"
-        return text
-    if state.phase is Phase.RELISTENING:
-        return f"re-listening ({state.listening} of {state.wanted} channels)"
-    if state.phase is Phase.FAILED:
-        return f"failed: {state.last_error or 'unknown error'}"
-    return str(state.phase.value)
-
-
-def _keep_tail(text: str, width: int) -> str:
-    """Cut *text* at the front: a long path's file name and the counts after it stay."""
-    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]
+_ROLE_STYLES = {
+    st.COUNTS: "dim",
+    st.SHOWN: "dim",
+    st.QUEUE: "bold $text-warning",
+    st.FILTER: "bold reverse",
+    st.SERVER: "bold",
+    st.REPLAY: "bold",
+}
 
 
 class StatusLine(Static):
@@ -77,6 +63,8 @@ class StatusLine(Static):
         """Set when showing a recording: says which, in place of the connection state."""
         self.delivered: bool | None = None
         """The delivery check's result for this connection (None: not known yet)."""
+        self.errors = ErrorLog()
+        """Every error met, for the error view."""
         self._rate = RateMeter()
 
     def on_mount(self) -> None:
@@ -85,6 +73,8 @@ class StatusLine(Static):
     def set_state(self, state: ConnectionState) -> None:
         if state.phase is not Phase.CONNECTED:
             self.delivered = None  # the next connection is checked again
+        if state.last_error and state.phase in (Phase.RECONNECTING, Phase.FAILED):
+            self.errors.add("connection", state.last_error)
         self.state = state
         self.listening = state.listening
         self.redraw()
@@ -115,52 +105,45 @@ class StatusLine(Static):
         self.replay = text
         self.redraw()
 
-    def _extras(self) -> list[str | tuple[str, str]]:
-        extras: list[str | tuple[str, str]] = []
-        if self.queue_usage > 0:
-            pct = self.queue_usage * 100
-            extras += ["  ", (f"queue {pct:.0f}%" if pct >= 1 else f"queue {pct:.2g}%", "bold red")]
-        if self.filter_text is not None:
-            extras += ["  ", (f"filter {truncate(escape(self.filter_text), 30)}", "bold reverse")]
-        return extras
+    @property
+    def facts(self) -> st.StatusFacts:
+        return st.StatusFacts(
+            self.state,
+            self.total,
+            self.rate,
+            self.listening,
+            self.delivered,
+            self.queue_usage,
+            self.filter_text,
+            self.replay,
+        )
+
+    def text(self, width: int, now: float | None = None) -> Content:
+        """The line in *width* cells."""
+        styles = {**_ROLE_STYLES, st.STATE: _PHASE_STYLES[self.state.phase]}
+        parts: list[str | tuple[str, str]] = []
+        for text, role in st.status_text(self.facts, width, cell_len, now):
+            if parts:
+                parts.append(st.GAP)
+            parts.append((text, styles[role]))
+        return Content.assemble(*parts)
 
     def redraw(self) -> None:
-        state = self.state
-        extras = self._extras()
-        extra_width = sum(len(p if isinstance(p, str) else p[0]) for p in extras)
-        width = max(20, (self.size.width or 80) - 2 - extra_width)
-        counts = f"{self.total:,} received · {self.rate:,.0f}/s · {self.listening} listening"
-        if self.replay is not None:
-            self.update(
-                Content.assemble(
-                    (_keep_tail(escape(self.replay), max(10, width - 24)), "bold"),
-                    "  ",
-                    (f"{self.total:,} shown", "dim"),
-                    *extras,
-                ),
-                layout=False,
-            )
-            return
-        phase = escape(describe_phase(state, delivered=self.delivered))
-        server = escape(state.server)
-        # The state matters most, then the counts; the server name gives way first.
-        room_for_server = width - len(phase) - len(counts) - 4
-        if room_for_server < 12:
-            counts = f"{self.total:,} · {self.rate:,.0f}/s"
-            room_for_server = width - len(phase) - len(counts) - 4
-        parts: list[str | tuple[str, str]] = []
-        if room_for_server >= 8:
-            parts += [(truncate(server, room_for_server), "bold"), "  "]
-        room_for_phase = width - len(counts) - 2 - (min(len(server), room_for_server) + 2)
-        parts.append((truncate(phase, max(10, room_for_phase)), _PHASE_STYLES[state.phase]))
-        parts += ["  ", (counts, "dim"), *extras]
+        # The content's width (padding excluded); before the first layout, assume 80 columns.
+        width = self.size.width or 78
         # One row of fixed size: no layout pass, which would repaint the whole screen four times
         # a second (seen as tens of KiB/s written to the terminal).
-        self.update(Content.assemble(*parts), layout=False)
-        self.set_class(
-            state.phase is Phase.RECONNECTING or self.delivered is False, "-reconnecting"
-        )
-        self.set_class(state.phase is Phase.FAILED, "-failed")
+        self.update(self.text(width, time.time()), layout=False)
+        trouble = self.state.phase is Phase.RECONNECTING or self.delivered is False
+        self.set_class(self.replay is None and trouble, "-reconnecting")
+        self.set_class(self.replay is None and self.state.phase is Phase.FAILED, "-failed")
 
     def on_resize(self) -> None:
         self.redraw()
+
+    def show_errors(self) -> None:
+        """Open the error view."""
+        self.app.push_screen(ErrorScreen(self.errors))
+
+    def on_click(self) -> None:
+        self.show_errors()

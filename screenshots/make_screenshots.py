@@ -42,7 +42,10 @@ TRAFFIC = [
     ("jobs:insert", '{"job": "send_invoice", "order": 1042}'),
     ("orders", '{"id": 1043, "status": "new", "total": "7.50"}'),
 ]
-SIZE = (120, 34)
+#: Wide enough for the channel list beside the log (it folds into a one-line summary below 140).
+SIZE = (140, 36)
+#: The terminal most users have over SSH.
+SMALL = (80, 24)
 ORDER = (
     '{"id": 1046, "status": "paid", "customer": {"id": 77, "name": "Ana Souza"}, '
     '"items": [{"sku": "A-17", "qty": 2}, {"sku": "B-3", "qty": 1}], "total": "59.80"}'
@@ -153,6 +156,31 @@ async def main() -> None:
             notify(pg, "orders", '{"id": 1045, "status": "new"}')
             await pilot.pause(0.5)
             save(app, "after-gap")
+        await small_terminal(pg)
+
+
+async def small_terminal(pg: PgServer) -> None:
+    """The main view, the detail view and a reconnect at 80×24."""
+    settings = Settings(dsn=pg.dsn, channels=CHANNELS, mode=OutputMode.TUI)
+    app = make_app(settings, options=ListenerOptions(backoff=Backoff(initial=2, cap=5)))
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
+        for channel, payload in TRAFFIC:
+            notify(pg, channel, payload)
+            await pilot.pause(0.05)
+        notify(pg, "orders", ORDER)
+        await until(pilot, lambda: shown(app) == len(TRAFFIC) + 1)
+        await pilot.pause(0.3)
+        save(app, "small-main")
+        await pilot.press("up", "enter")
+        await pilot.pause(0.5)
+        save(app, "small-detail")
+        await pilot.press("escape", "end")
+        pg.stop()
+        await until(pilot, lambda: app.state.phase is Phase.RECONNECTING)
+        await pilot.pause(1.0)
+        save(app, "small-reconnecting")
+        pg.start()
 
 
 if __name__ == "__main__":

@@ -61,6 +61,14 @@ class ReplaySource:
             f"{bad} bad line{'s' if bad != 1 else ''})"
         )
 
+    def skipped(self) -> str | None:
+        """``FILE: skipped line 3: …; …`` naming the first five bad lines, or None."""
+        if not self.bad_lines:
+            return None
+        shown = "; ".join(str(bad) for bad in self.bad_lines[:5])
+        more = f"; and {len(self.bad_lines) - 5} more" if len(self.bad_lines) > 5 else ""
+        return f"{self.path}: skipped {shown}{more}"
+
     async def run(self) -> ConnectionState:
         self._stop = asyncio.Event()
         channels = frozenset(self._channels)

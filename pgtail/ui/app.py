@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -39,6 +39,7 @@ from pgtail.settings import Settings
 from pgtail.ui.bridge import CoreThread, Source, route_events
 from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.inbox import Inbox
+from pgtail.ui.keys import APP_BINDINGS
 from pgtail.ui.messages import CoreEvent, InboxReady
 from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
@@ -73,20 +74,7 @@ class PgtailApp(App[int]):
     remembering: Remembering | None = None
     """The theme and NOTIFY history of earlier runs; set by the command (tests leave it out)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark", "help", "Help"),
-        Binding("n", "focus_notify", "Notify"),
-        Binding("a", "add_channel", "Add"),
-        Binding("c", "clear_log", "Clear"),
-        Binding("s", "toggle_sidebar", "Channels"),
-        Binding("slash", "filter", "Filter"),
-        Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
-        Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
-        Binding("e", "show_errors", "Errors", tooltip="Every error met, in full"),
-        Binding("escape", "focus_log", "Log", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -188,8 +176,7 @@ class PgtailApp(App[int]):
         self._tick()
 
     def _status_tick(self) -> None:
-        """The periodic tick: live numbers move on; the log is drained only when a drain is due
-        (during a flood, drains are spaced by the --fps interval)."""
+        """Live numbers move on; the log drains only when due (floods: --fps apart)."""
         self._tick(drain=self._drain_timer is None and self.pacer.wait() <= 0)
 
     def _tick(self, drain: bool = True) -> None:
@@ -368,11 +355,8 @@ class PgtailApp(App[int]):
 
     def _announce_replay(self, source: ReplaySource) -> None:
         self.status_line.set_replay(source.describe())
-        if source.bad_lines:
-            shown = "; ".join(str(bad) for bad in source.bad_lines[:5])
-            more = f"; and {len(source.bad_lines) - 5} more" if len(source.bad_lines) > 5 else ""
-            text = f"{source.path}: skipped {shown}{more}"
-            self._toast(text, "bad lines in the recording", "warning", timeout=30)
+        if skipped := source.skipped():
+            self._toast(skipped, "bad lines in the recording", "warning", timeout=30)
 
     # ---- actions --------------------------------------------------------------------------------
 

@@ -30,7 +30,11 @@ async def test_a_million_notifications_counted_while_the_view_is_paused(pg: PgSe
             try:
                 # The UI keeps running meanwhile (the sender runs on a thread of its own).
                 await wait_for(
-                    pilot, lambda: app.channels.total == total + 100, 90, "every one counted"
+                    pilot,
+                    lambda: app.channels.total == total + 100,
+                    90,
+                    "every one counted",
+                    seen=lambda: f"{app.channels.total:,} counted",
                 )
             finally:
                 sender.join()
@@ -40,7 +44,10 @@ async def test_a_million_notifications_counted_while_the_view_is_paused(pg: PgSe
         assert not app.log_view.following
         # During a flood the channel rows repaint twice a second: they catch up, exactly.
         await wait_for(
-            pilot, lambda: app.channel_list.rows[0].count == total + 100, 5, "the row's count"
+            pilot,
+            lambda: app.channel_list.rows[0].count == total + 100,
+            what="the row's count",
+            seen=lambda: app.channel_list.rows,
         )
         assert len(app.log_view.lines) <= 2000
         await pilot.press("end")

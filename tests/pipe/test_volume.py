@@ -38,6 +38,7 @@ def test_immediate_stop_then_start_ten_seconds_later(fresh_pg: PgServer, tmp_pat
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(420)  # the lines' deadline below, and the rest
 def test_a_million_notifications_are_all_counted(pg: PgServer, tmp_path: Path) -> None:
     total, chunk = 1_000_000, 100_000
     out_path = tmp_path / "out.jsonl"
@@ -65,7 +66,7 @@ def test_a_million_notifications_are_all_counted(pg: PgServer, tmp_path: Path) -
             # Counting a million lines takes a while: look twice a second.
             wait_until(
                 lambda: _lines(out_path) >= total,
-                timeout=120,
+                timeout=300,  # about 20 s on an idle machine
                 what=f"{total:,} lines written",
                 seen=lambda: f"{_lines(out_path):,} lines",
                 interval=0.5,

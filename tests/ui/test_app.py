@@ -209,7 +209,7 @@ async def test_flood_stays_bounded_responsive_and_counted(pg: PgServer) -> None:
         await wait_for(
             pilot,
             lambda: app.channels.total == 30_100,
-            20,
+            60,
             "every notification counted",
             seen=lambda: f"{app.channels.total:,} counted",
         )

@@ -10,15 +10,15 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 from benchmarks.report import Figure, Report, Target, rate
 from benchmarks.sending import CHANNEL, Sender, timeout_for
 from pgtail.demo.processes import terminate
-from tests.harness.cli import pgtail_command, pgtail_env
+from tests.harness.cli import collect_lines, pgtail_command, pgtail_env
 from tests.harness.pgserver import PgServer
+from tests.harness.wait import wait_until
 
 __all__ = ["PIPE", "PIPE_VS_SENDER", "measure_pipe"]
 
@@ -56,7 +56,7 @@ def measure_pipe(
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(1.0)
+            time.sleep(1.0)  # py-spy gives no sign once it has attached
         sender = Sender(pg.dsn, n)
         sender.start()
         fd = proc.stdout.fileno()
@@ -92,23 +92,19 @@ def measure_pipe(
 
 
 def _wait_stderr(proc: subprocess.Popen[bytes], pattern: bytes, timeout: float) -> list[bytes]:
-    """Read stderr lines until one contains *pattern*; the rest is drained by a thread."""
+    """Wait until a line of stderr contains *pattern*; stderr is read (to the end) by a thread."""
     assert proc.stderr is not None
     seen: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        if pattern in line:
-            threading.Thread(
-                target=seen.extend, args=(iter(proc.stderr.readline, b""),), daemon=True
-            ).start()
-            return seen
-    raise RuntimeError(
-        f"pgtail did not report {pattern!r}: {b''.join(seen).decode(errors='replace')}"
+    collect_lines(proc.stderr, seen)
+    wait_until(
+        lambda: any(pattern in line for line in seen) or proc.poll() is not None,
+        timeout=timeout,
+        what=f"pgtail to report {pattern!r}",
+        seen=lambda: b"".join(seen).decode(errors="replace"),
     )
+    if not any(pattern in line for line in seen):
+        raise RuntimeError(f"pgtail exited: {b''.join(seen).decode(errors='replace')}")
+    return seen
 
 
 def _check_json_lines(first: bytes, last: bytes, n: int) -> None:

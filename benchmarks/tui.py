@@ -155,7 +155,7 @@ def _key_latency(pg: PgServer, term: PtyPgtail, opts: argparse.Namespace, report
             samples.append(seen - pressed)
             term.type(opts.key_close)
             term.wait_until(lambda t: not expect.search(t), 2)
-            time.sleep(0.3)
+            time.sleep(0.3)  # the samples are spaced, each press in the flood's steady state
     finally:
         stop.set()
         flood.join()
@@ -197,7 +197,8 @@ def _notify_latency(
             conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"lat-{seq}"))
             # The NOTIFY is delivered at commit: take the midpoint of the round trip.
             sent_at[seq] = (before + time.monotonic()) / 2
-    time.sleep(0.5)
+    # Until the last one is on screen (or 5 s): earlier ones not seen by then count as lost.
+    term.wait_until(lambda _screen: total - 1 in seen_at, 5)
     with seen_lock:
         latencies = sorted(seen_at[s] - sent_at[s] for s in sent_at if s in seen_at)
     if not latencies:

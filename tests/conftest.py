@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import signal
 from collections.abc import Callable, Generator, Iterator
+from typing import Any
 
 import pytest
 
@@ -159,9 +160,9 @@ def make_pgbouncer() -> Iterator[Callable[..., PgBouncer]]:
     """Factory: ``make_pgbouncer(pg, pool_mode="transaction")``; skips without pgbouncer."""
     bouncers: list[PgBouncer] = []
 
-    def make(server: PgServer, pool_mode: PoolMode = "transaction", **kwargs: object) -> PgBouncer:
+    def make(server: PgServer, pool_mode: PoolMode = "transaction", **kwargs: Any) -> PgBouncer:
         try:
-            bouncer = PgBouncer(server, pool_mode, **kwargs)  # type: ignore[arg-type]
+            bouncer = PgBouncer(server, pool_mode, **kwargs)
         except PgBouncerUnavailable as exc:
             pytest.skip(str(exc))
         bouncers.append(bouncer)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from pgtail.core.models import (
     NotificationBatch,
     Phase,
 )
+from tests.harness.wait import wait_for
 
 #: Short reconnect delays so fault tests finish quickly; the logic is the same.
 FAST = ListenerOptions(backoff=Backoff(initial=0.1, cap=0.5))
@@ -49,19 +49,29 @@ class Recorder:
     def payloads(self, channel: str | None = None) -> list[str]:
         return [n.payload for n in self.notifications if channel in (None, n.channel)]
 
-    async def wait(self, condition: Callable[[], bool], timeout: float = 15.0) -> None:
-        """Wait until *condition* holds, re-checking after every event."""
-        deadline = time.monotonic() + timeout
-        while not condition():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"timed out; events: {self.events[-12:]!r}")
-            self._changed.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.2))
+    async def pause(self, delay: float | None = None) -> None:
+        """Let the listener run until its next event, or for *delay* seconds at most: how
+        :func:`tests.harness.wait.wait_for` waits between two looks at a condition."""
+        self._changed.clear()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), delay)
+
+    async def wait(
+        self, condition: Callable[[], bool], timeout: float = 15.0, what: str | None = None
+    ) -> None:
+        """Wait until *condition* holds, looking again after every event; the failure shows the
+        latest events."""
+        await wait_for(self, condition, timeout, what, seen=self._latest, interval=0.2)
+
+    def _latest(self) -> str:
+        return f"latest events: {self.events[-12:]!r}"
 
     async def wait_phase(self, phase: Phase, timeout: float = 15.0) -> ConnectionState:
-        await self.wait(lambda: bool(self.states) and self.states[-1].phase is phase, timeout)
+        await self.wait(
+            lambda: bool(self.states) and self.states[-1].phase is phase,
+            timeout,
+            f"the listener {phase.value}",
+        )
         return self.states[-1]
 
 

@@ -18,7 +18,11 @@ async def _checks(dsn: str, rec: Recorder, count: int = 1) -> list[DeliveryCheck
     listener = Listener(parse(dsn), ["jobs"], rec, FAST, probe=sender.notify)
     task = asyncio.create_task(listener.run())
     try:
-        await rec.wait(lambda: sum(isinstance(e, DeliveryChecked) for e in rec.events) >= count, 20)
+        await rec.wait(
+            lambda: sum(isinstance(e, DeliveryChecked) for e in rec.events) >= count,
+            20,
+            f"{count} delivery check(s)",
+        )
     finally:
         listener.stop()
         await task
@@ -60,11 +64,17 @@ async def test_check_runs_again_after_a_reconnect(fresh_pg: PgServer) -> None:
     listener = Listener(parse(fresh_pg.dsn), ["jobs"], rec, FAST, probe=sender.notify)
     task = asyncio.create_task(listener.run())
     try:
-        await rec.wait(lambda: any(isinstance(e, DeliveryChecked) for e in rec.events))
+        await rec.wait(
+            lambda: any(isinstance(e, DeliveryChecked) for e in rec.events), what="the check"
+        )
         fresh_pg.terminate_backends(application_name="pgtail")
-        await rec.wait(lambda: sum(isinstance(e, DeliveryChecked) for e in rec.events) >= 2, 20)
+        await rec.wait(
+            lambda: sum(isinstance(e, DeliveryChecked) for e in rec.events) >= 2,
+            20,
+            "a second check, after the reconnect",
+        )
         notify(fresh_pg, "jobs", "still here")
-        await rec.wait(lambda: rec.payloads() == ["still here"])
+        await rec.wait(lambda: rec.payloads() == ["still here"], what="a notification")
     finally:
         listener.stop()
         await task

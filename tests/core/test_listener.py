@@ -29,10 +29,12 @@ async def test_odd_channel_names_receive_exactly_their_own(pg: PgServer) -> None
         await rec.wait_phase(Phase.CONNECTED)
         for name in [*ODD_NAMES, "ORDERS", "jobs"]:
             notify(pg, name, f"to {name}")
-        await rec.wait(lambda: len(rec.notifications) >= len(ODD_NAMES))
-        await asyncio.sleep(0.2)  # anything for ORDERS/jobs would have arrived by now
+        # Sent last, so anything for ORDERS or jobs would have arrived before it.
+        notify(pg, ODD_NAMES[0], "marker")
+        await rec.wait(lambda: rec.payloads()[-1:] == ["marker"], what="the marker")
         assert [(n.channel, n.payload) for n in rec.notifications] == [
-            (name, f"to {name}") for name in ODD_NAMES
+            *((name, f"to {name}") for name in ODD_NAMES),
+            (ODD_NAMES[0], "marker"),
         ]
         assert all(n.pid > 0 and n.received > 0 for n in rec.notifications)
     listening = [e for e in rec.events if isinstance(e, ChannelsChanged)][-1].listening
@@ -70,7 +72,9 @@ async def test_subscribe_and_unsubscribe_during_a_100k_stream(pg: PgServer) -> N
         await rec.wait_phase(Phase.CONNECTED)
         sender = threading.Thread(target=_send_stream, args=(pg.dsn, plan, per_round))
         sender.start()
-        await rec.wait(lambda: len(rec.payloads("A")) >= 10 * per_round, timeout=60)
+        await rec.wait(
+            lambda: len(rec.payloads("A")) >= 10 * per_round, 60, "a tenth of the stream on A"
+        )
 
         started = time.monotonic()
         await listener.unsubscribe("B")
@@ -82,8 +86,8 @@ async def test_subscribe_and_unsubscribe_during_a_100k_stream(pg: PgServer) -> N
 
         await asyncio.to_thread(sender.join, 120)
         last = str(rounds * per_round - 1)
-        await rec.wait(lambda: bool(rec.payloads("A")) and rec.payloads("A")[-1] == last, 60)
-        await rec.wait(lambda: bool(rec.payloads("C")) and rec.payloads("C")[-1] == last, 60)
+        await rec.wait(lambda: rec.payloads("A")[-1:] == [last], 60, "the last one on A")
+        await rec.wait(lambda: rec.payloads("C")[-1:] == [last], 60, "the last one on C")
 
     assert rec.payloads("A") == [str(i) for i in range(rounds * per_round)]
     assert len(rec.payloads("B")) == b_at_unsubscribe
@@ -113,7 +117,7 @@ async def test_undecodable_bytes_become_replacement_characters(fresh_pg: PgServe
         pg.psql(r"SELECT pg_notify('raw', E'ok \xff\xfe end')", dbname="bytes_db")
         pg.psql(r"SELECT pg_notify(E'caf\xe9', 'a channel in Latin-1')", dbname="bytes_db")
         pg.psql("SELECT pg_notify('raw', 'after')", dbname="bytes_db")
-        await rec.wait(lambda: "after" in rec.payloads("raw"))
+        await rec.wait(lambda: "after" in rec.payloads("raw"), what="the line after the bytes")
     assert rec.payloads("raw") == ["ok \ufffd\ufffd end", "after"]
 
 
@@ -123,7 +127,7 @@ async def test_over_long_channel_name_warns_and_names_the_real_channel(pg: PgSer
         await rec.wait_phase(Phase.CONNECTED)
         real = "x" * 60 + "通"  # 63 bytes: cut on a character boundary
         notify(pg, real, "to the truncated name")
-        await rec.wait(lambda: bool(rec.notifications))
+        await rec.wait(lambda: bool(rec.notifications), what="a notification")
     warnings = [e for e in rec.events if isinstance(e, ListenerWarning)]
     assert warnings and repr(real) in warnings[0].message
     assert rec.notifications[0].channel == real
@@ -137,7 +141,7 @@ async def test_invalid_channel_names_are_refused_clearly(pg: PgServer) -> None:
                 await listener.subscribe(bad)
         await listener.subscribe("still fine")
         notify(pg, "still fine", "yes")
-        await rec.wait(lambda: rec.payloads() == ["yes"])
+        await rec.wait(lambda: rec.payloads() == ["yes"], what="a notification")
 
 
 async def test_subscribe_while_disconnected_is_applied_on_connect(fresh_pg: PgServer) -> None:
@@ -148,4 +152,4 @@ async def test_subscribe_while_disconnected_is_applied_on_connect(fresh_pg: PgSe
         fresh_pg.start()
         await rec.wait_phase(Phase.CONNECTED)
         notify(fresh_pg, "later", "arrived")
-        await rec.wait(lambda: rec.payloads() == ["arrived"])
+        await rec.wait(lambda: rec.payloads() == ["arrived"], what="a notification")

@@ -11,9 +11,13 @@ from tests.harness import PgServer, TcpProxy, notify
 
 async def _assert_back_and_listening(pg: PgServer, rec: Recorder, channel: str = "jobs") -> None:
     """The outage was reported as a gap, the listener is connected again and receiving."""
-    await rec.wait(lambda: bool(rec.gaps) and rec.states[-1].phase is Phase.CONNECTED, 30)
+    await rec.wait(
+        lambda: bool(rec.gaps) and rec.states[-1].phase is Phase.CONNECTED,
+        30,
+        "a gap, and connected again",
+    )
     notify(pg, channel, "after the outage")
-    await rec.wait(lambda: "after the outage" in rec.payloads(channel))
+    await rec.wait(lambda: "after the outage" in rec.payloads(channel), what="a notification")
     gap = rec.gaps[-1]
     assert gap.lost_at <= gap.back_at
 
@@ -30,14 +34,14 @@ async def test_backend_terminated(fresh_pg: PgServer) -> None:
         assert listener.backend_pid != first_pid
         assert listener.listening == frozenset({"jobs", "Other One"})
         notify(fresh_pg, "Other One", "also back")
-        await rec.wait(lambda: "also back" in rec.payloads("Other One"))
+        await rec.wait(lambda: "also back" in rec.payloads("Other One"), what="Other One back")
 
 
 async def test_fast_server_restart(fresh_pg: PgServer) -> None:
     async with running(fresh_pg.dsn, ["jobs"]) as (_listener, rec):
         await rec.wait_phase(Phase.CONNECTED)
         notify(fresh_pg, "jobs", "before")
-        await rec.wait(lambda: "before" in rec.payloads())
+        await rec.wait(lambda: "before" in rec.payloads(), what="a notification")
         fresh_pg.restart()
         await _assert_back_and_listening(fresh_pg, rec)
         assert rec.payloads() == ["before", "after the outage"]
@@ -47,7 +51,7 @@ async def test_server_stopped_then_started_later(fresh_pg: PgServer) -> None:
     async with running(fresh_pg.dsn, ["jobs"]) as (_listener, rec):
         await rec.wait_phase(Phase.CONNECTED)
         fresh_pg.stop("immediate")
-        await rec.wait(lambda: any(s.attempt >= 3 for s in rec.states))
+        await rec.wait(lambda: any(s.attempt >= 3 for s in rec.states), what="a third attempt")
         refused = [s for s in rec.states if s.phase is Phase.RECONNECTING][-1]
         assert "refused" in (refused.last_error or "").lower()
         assert refused.next_try_at is not None
@@ -64,7 +68,7 @@ async def test_server_absent_at_start_appears_later(fresh_pg: PgServer) -> None:
         fresh_pg.start()
         await rec.wait_phase(Phase.CONNECTED, timeout=30)
         notify(fresh_pg, "jobs", "hello")
-        await rec.wait(lambda: rec.payloads() == ["hello"])
+        await rec.wait(lambda: rec.payloads() == ["hello"], what="a notification")
         assert not rec.gaps, "never connected before: nothing was lost"
 
 

@@ -34,11 +34,13 @@ async def test_the_listener_records_first_and_probes_with_the_sender(
     listener = wiring.listener(sink)
     task = asyncio.create_task(listener.run())
     try:
-        await rec.wait(lambda: any(isinstance(e, DeliveryChecked) for e in rec.events), 20)
+        await rec.wait(
+            lambda: any(isinstance(e, DeliveryChecked) for e in rec.events), 20, "the check"
+        )
         # Nothing else uses the wiring's sender: it is connected because it sent the probe.
         assert wiring.sender.backend_pid is not None
         notify(pg, "jobs", "one")
-        await rec.wait(lambda: rec.payloads() == ["one"])
+        await rec.wait(lambda: rec.payloads() == ["one"], what="a notification")
     finally:
         listener.stop()
         await asyncio.wait_for(task, 10)

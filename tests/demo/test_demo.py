@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import psycopg
 import pytest
@@ -29,7 +30,8 @@ import pytest
 from pgtail.demo.binaries import FORCE_EMBEDDED_ENV
 from pgtail.demo.channels import CHANNELS
 from pgtail.demo.server import OWNER_FILE, TEMP_PREFIX
-from tests.harness.cli import ROOT, pgtail_command, pgtail_env
+from tests.harness.cli import ROOT, collect_lines, pgtail_command, pgtail_env
+from tests.harness.wait import wait_until
 
 COMMAND = pgtail_command("--demo")
 #: Starting includes initdb; generous for a loaded machine, but a healthy run takes ~2 s.
@@ -104,19 +106,24 @@ class Running:
 
     def wait_ready(self, alive: Callable[[], bool], pump: Callable[[], None]) -> None:
         """Until pgtail's own listening connection is on the demo server."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
+
+        def ready() -> str:
             assert alive(), "pgtail --demo exited during startup"
             pump()
             directory = _demo_dir(self.pgtail_pid)
-            if directory and self._listener_connected(directory):
-                self.directory = directory
-                self.postmaster = int(Path(directory, "data/postmaster.pid").read_text().split()[0])
-                self.processes = _server_processes(self.postmaster)
-                assert self.postmaster in self.processes
-                return
-            time.sleep(0.05)
-        raise AssertionError("pgtail --demo did not come up")
+            return directory if directory and self._listener_connected(directory) else ""
+
+        directory = wait_until(
+            ready,
+            timeout=STARTUP_TIMEOUT,
+            what="pgtail --demo listening on its server",
+            seen=lambda: f"directory {_demo_dir(self.pgtail_pid)}",
+            interval=0.05,
+        )
+        self.directory = directory
+        self.postmaster = int(Path(directory, "data/postmaster.pid").read_text().split()[0])
+        self.processes = _server_processes(self.postmaster)
+        assert self.postmaster in self.processes
 
     @staticmethod
     def _listener_connected(directory: str) -> bool:
@@ -156,15 +163,9 @@ def _killing(proc: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
             proc.wait(10)
 
 
-def _drain(stream: object, into: list[str]) -> threading.Thread:
-    def read() -> None:
-        with contextlib.suppress(ValueError, OSError):
-            for line in stream:  # type: ignore[attr-defined]
-                into.append(line)
-
-    thread = threading.Thread(target=read, daemon=True)
-    thread.start()
-    return thread
+def _drain(stream: IO[str] | None, into: list[str]) -> threading.Thread:
+    assert stream is not None
+    return collect_lines(stream, into)
 
 
 # --------------------------------------------------------------------------- pipe mode
@@ -212,10 +213,7 @@ def test_signal_stops_server_and_removes_directory(sig: signal.Signals, mode: st
         _drain(proc.stderr, errors)
         run = Running(proc.pid)
         run.wait_ready(lambda: proc.poll() is None, lambda: None)
-        deadline = time.monotonic() + 10
-        while not lines and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert lines, f"no notifications; stderr:\n{''.join(errors)}"
+        wait_until(lambda: lines, what="a notification", seen=lambda: "".join(errors))
         proc.send_signal(sig)
         assert proc.wait(20) == 0, "".join(errors)
     run.assert_cleaned_up()
@@ -229,15 +227,21 @@ def test_signal_during_startup_leaves_nothing() -> None:
     errors: list[str] = []
     with _killing(proc):
         _drain(proc.stderr, errors)
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not any("starting" in e for e in errors) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        directory = None
-        while directory is None and time.monotonic() < deadline:
-            directory = _demo_dir(proc.pid)
+        # The signal comes as soon as the directory is there: initdb or the server is starting.
+        wait_until(
+            lambda: any("starting" in e for e in errors),
+            timeout=STARTUP_TIMEOUT,
+            what="the demo server starting",
+            seen=lambda: "".join(errors),
+        )
+        directory = wait_until(
+            lambda: _demo_dir(proc.pid) or "",
+            timeout=STARTUP_TIMEOUT,
+            what="the demo's directory",
+            interval=0.001,
+        )
         proc.send_signal(signal.SIGTERM)
         proc.wait(20)
-    assert directory is not None
     assert not os.path.exists(directory)
     # Whatever postmaster the run got to start named its directory on its command line.
     for entry in os.listdir("/proc"):
@@ -276,17 +280,27 @@ def test_terminal_hangup_stops_server_and_removes_directory() -> None:
         pump()
     finally:
         os.close(master)  # the hangup
-    deadline = time.monotonic() + 20
-    status = None
-    while time.monotonic() < deadline:
+
+    statuses: list[int] = []
+
+    def exited() -> bool:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            break
-        time.sleep(0.05)
-    else:
+            statuses.append(status)
+        return bool(done)
+
+    try:
+        wait_until(
+            exited,
+            timeout=20,
+            what="pgtail to exit after the hangup",
+            seen=lambda: output.decode(errors="replace"),
+        )
+    except AssertionError:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        raise AssertionError(f"pgtail did not exit after the hangup:\n{output.decode()}")
+        raise
+    status = statuses[0]
     assert os.WIFEXITED(status), f"pgtail died of a signal: {status}"
     run.assert_cleaned_up()
 

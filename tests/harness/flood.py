@@ -51,7 +51,7 @@ def send_paced(
                 conn.execute(_NOTIFY_RANGE, (channel, sent + 1, sent + k))
                 sent += k
             else:
-                time.sleep(0.002)
+                time.sleep(0.002)  # ahead of the pace
     return sent
 
 
@@ -77,7 +77,7 @@ class QueueWatch:
                 self.peak = max(self.peak, float(row[0]))
                 if self._also is not None:
                     self._also()
-                time.sleep(0.05)
+                self._done.wait(0.05)  # the sampling interval
 
     def __enter__(self) -> QueueWatch:
         self._thread.start()

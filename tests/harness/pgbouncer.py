@@ -14,7 +14,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from types import TracebackType
@@ -29,6 +28,7 @@ from tests.harness.pgserver import (
     run_user,
     subprocess_env,
 )
+from tests.harness.wait import wait_until
 
 __all__ = [
     "PgBouncer",
@@ -194,21 +194,21 @@ class PgBouncer:
             user=self.run_as,
             env=subprocess_env(),
         )
-        deadline = time.monotonic() + timeout
-        while True:
+
+        def listening() -> bool:
             if proc.poll() is not None:
                 raise PgBouncerError(f"pgbouncer exited with {proc.returncode}:\n{self.log_text()}")
             try:
                 with socket.create_connection((self.host, self.port), timeout=1):
-                    break
+                    return True
             except OSError:
-                pass
-            if time.monotonic() > deadline:
-                terminate(proc, signal.SIGKILL, timeout=5)
-                raise PgBouncerError(
-                    f"pgbouncer did not listen within {timeout}s\n{self.log_text()}"
-                )
-            time.sleep(0.02)
+                return False
+
+        try:
+            wait_until(listening, timeout=timeout, what="pgbouncer to listen", interval=0.02)
+        except AssertionError as exc:
+            terminate(proc, signal.SIGKILL, timeout=5)
+            raise PgBouncerError(f"{exc}\n{self.log_text()}") from None
         self._proc = proc
 
     def stop(self) -> None:

@@ -15,7 +15,6 @@ import os
 import re
 import signal
 import socket
-import time
 import urllib.parse
 from collections.abc import Mapping
 from typing import Literal
@@ -23,6 +22,7 @@ from typing import Literal
 from pgtail.demo import binaries, tempdirs
 from pgtail.demo.postmaster import Postmaster, ServerError, cleanup_live_servers
 from pgtail.demo.processes import RunUser, run_user, subprocess_env
+from tests.harness.wait import wait_until
 
 __all__ = [
     "TEST_PASSWORD",
@@ -455,14 +455,19 @@ class PgServer(Postmaster):
         if self.primary is None:
             raise PgServerError("wait_replayed() is for standbys made with make_standby()")
         target = self.primary.psql("SELECT pg_current_wal_insert_lsn()")
-        deadline = time.monotonic() + timeout
-        while True:
-            done = self.psql(f"SELECT pg_last_wal_replay_lsn() >= {_sql_literal(target)}::pg_lsn")
-            if done == "t":
-                return
-            if time.monotonic() > deadline:
-                raise PgServerError(f"standby did not replay up to {target} in {timeout}s")
-            time.sleep(0.05)
+        try:
+            wait_until(
+                lambda: (
+                    self.psql(f"SELECT pg_last_wal_replay_lsn() >= {_sql_literal(target)}::pg_lsn")
+                    == "t"
+                ),
+                timeout=timeout,
+                what=f"the standby to replay up to {target}",
+                seen=lambda: f"replayed up to {self.psql('SELECT pg_last_wal_replay_lsn()')}",
+                interval=0.05,
+            )
+        except AssertionError as exc:
+            raise PgServerError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- NOTIFY

@@ -21,11 +21,12 @@ import selectors
 import socket
 import struct
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from tests.harness.wait import wait_until
 
 if TYPE_CHECKING:
     from tests.harness.pgserver import PgServer
@@ -123,13 +124,14 @@ class TcpProxy:
         """Close (or reopen, on the same port) the listening socket; open links are kept."""
         self._call(lambda: self._set_refuse(on))
 
-    def wait_for_connections(self, count: int, timeout: float = 5) -> None:
+    def wait_for_connections(self, count: int, timeout: float = 10) -> None:
         """Wait until exactly ``count`` proxied connections are open."""
-        deadline = time.monotonic() + timeout
-        while self.connection_count != count:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.connection_count} proxied connections, wanted {count}")
-            time.sleep(0.01)
+        wait_until(
+            lambda: self.connection_count == count,
+            timeout=timeout,
+            what=f"{count} proxied connections",
+            seen=lambda: f"{self.connection_count} open",
+        )
 
     def close(self) -> None:
         """Stop the proxy and close every socket (each client sees a FIN). Idempotent."""
@@ -171,15 +173,16 @@ class TcpProxy:
         """Run ``fn`` on the I/O thread (which owns every socket) and wait for it."""
         if self._closed or not self._thread.is_alive():
             raise RuntimeError(f"{self!r} is closed")
-        result: list[Any] = []
+        result: list[T | BaseException] = []
         done = threading.Event()
         self._calls.append((fn, result, done))
         self._wake()
         if not done.wait(timeout):
             raise TimeoutError(f"{self!r} did not respond")
-        if isinstance(result[0], BaseException):
-            raise result[0]
-        return result[0]  # type: ignore[no-any-return]
+        outcome = result[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def _loop(self) -> None:
         try:

@@ -8,6 +8,7 @@ hear of every chunk of output with its arrival time, which is how the benchmark 
 
 from __future__ import annotations
 
+import array
 import fcntl
 import os
 import select
@@ -23,6 +24,7 @@ from pathlib import Path
 import pyte
 
 from tests.harness.cli import ROOT, pgtail_command, pgtail_env
+from tests.harness.wait import timed_out
 
 __all__ = ["PtyPgtail"]
 
@@ -125,24 +127,43 @@ class PtyPgtail:
             buffer = self._screen.buffer
             return [[buffer[y][x] for x in range(self.cols)] for y in range(self.rows)]
 
+    def unread(self) -> int:
+        """How many bytes pgtail wrote that the terminal has not read yet (FIONREAD)."""
+        count = array.array("i", [0])
+        fcntl.ioctl(self.master, termios.FIONREAD, count)
+        return count[0]
+
     def wait_until(self, condition: Callable[[str], bool], timeout: float) -> float | None:
         """When *condition(screen text)* first held (``time.monotonic()``), or None if it did not
         within *timeout* s or the terminal hung up first."""
+        held = self._wait(condition, timeout)
+        return None if held is None else held[0]
+
+    def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 20) -> str:
+        """Wait until *condition(screen text)* holds and return that screen; fail naming *what*
+        and showing the screen."""
+        held = self._wait(condition, timeout)
+        if held is None:
+            raise AssertionError(timed_out(condition, timeout, what, self._describe))
+        return held[1]
+
+    def _wait(self, condition: Callable[[str], bool], timeout: float) -> tuple[float, str] | None:
+        """(when, screen text) once *condition* holds; looked at again after every chunk of
+        output (not polled), so the time is when the screen changed, for the benchmark."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                if condition(self.screen()):
-                    return time.monotonic()
+                screen = self.screen()
+                if condition(screen):
+                    return time.monotonic(), screen
                 left = deadline - time.monotonic()
                 if left <= 0 or self.closed:
                     return None
                 self._changed.wait(min(left, 0.2))
 
-    def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 20) -> str:
-        """Wait until *condition(screen text)* holds and return that screen; fail naming *what*."""
-        if self.wait_until(condition, timeout) is None:
-            raise AssertionError(f"timed out waiting for {what}; screen:\n{self.screen()}")
-        return self.screen()
+    def _describe(self) -> str:
+        gone = "(the terminal hung up: pgtail has exited)\n" if self.closed else ""
+        return gone + self.screen()
 
     # ------------------------------------------------------------------ input
 

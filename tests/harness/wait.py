@@ -3,6 +3,10 @@
 A test on a loaded machine must wait for what it expects, never sleep a fixed time and hope. When
 a wait does run out, the failure says what was awaited and what there was instead, so a slow
 machine and a real bug can be told apart from the report alone.
+
+``wait_until`` blocks (threads, subprocesses, files); ``await wait_for(pilot, ...)`` lets a
+Textual app run between two looks. Anything with an ``async pause(delay)`` can stand in for the
+Pilot, e.g. a recorder of listener events that returns early when the next event comes in.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ T = TypeVar("T")
 
 
 class Pausable(Protocol):
-    """What a wait needs of ``textual.pilot.Pilot``: a way to let the app run for a while."""
+    """What a wait needs of ``textual.pilot.Pilot``: a way to let the app (or whatever the
+    condition watches) run for up to *delay* seconds."""
 
     async def pause(self, delay: float | None = None) -> None: ...
 
@@ -56,8 +61,8 @@ async def wait_for(
     pilot: Pausable,
     condition: Callable[[], T],
     timeout: float = DEFAULT_TIMEOUT,
-    *,
     what: str | None = None,
+    *,
     seen: Callable[[], object] | None = None,
     interval: float = PILOT_INTERVAL,
 ) -> T:
@@ -74,7 +79,7 @@ async def wait_for(
 
 
 def timed_out(
-    condition: Callable[[], object],
+    condition: Callable[..., object],
     timeout: float,
     what: str | None,
     seen: Callable[[], object] | None,

@@ -45,7 +45,7 @@ def sessions() -> Iterator[Callable[[str, str], psycopg.Connection[tuple[object,
         opened.append(conn)
         return conn
 
-    yield open_  # type: ignore[misc]
+    yield open_
     for conn in opened:
         conn.close()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import pytest
 
 from pgtail import __version__
 from tests.harness import PgServer, notify
-from tests.harness.cli import Running, pgtail_command, pgtail_env, run_pgtail
+from tests.harness.cli import Running, collect_lines, pgtail_command, pgtail_env, run_pgtail
+from tests.harness.wait import wait_until
 
 
 @pytest.fixture
@@ -80,10 +80,30 @@ def test_closed_pipe_ends_quietly(pg: PgServer) -> None:
         text=True,
         env=pgtail_env(),
     )
-    time.sleep(1.5)
-    for i in range(5):
-        notify(pg, "many", str(i))
-    out, err = proc.communicate(timeout=20)
+    assert proc.stdout is not None and proc.stderr is not None
+    lines: list[str] = []
+    errors: list[str] = []
+    readers = [collect_lines(proc.stdout, lines), collect_lines(proc.stderr, errors)]
+    try:
+        wait_until(
+            lambda: "connected" in "".join(errors),
+            timeout=20,
+            what="pgtail to connect",
+            seen=lambda: "".join(errors),
+        )
+        for i in range(5):
+            notify(pg, "many", str(i))
+        # head exits after two lines; pgtail at its next write, and the shell after both.
+        proc.wait(20)
+        for reader in readers:
+            reader.join(20)  # pgtail's stderr ends only when pgtail does
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    err = "".join(errors)
+    assert not any(reader.is_alive() for reader in readers), f"pgtail still runs: {err!r}"
+    out = "".join(lines)
     assert [json.loads(line)["payload"] for line in out.splitlines()] == ["0", "1"]
     assert "Traceback" not in err and "BrokenPipe" not in err
 

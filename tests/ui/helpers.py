@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from pgtail.core.backoff import Backoff
@@ -13,9 +15,12 @@ from pgtail.core.models import Notification
 from pgtail.settings import OutputMode, Settings
 from pgtail.ui.app import PgtailApp
 from pgtail.ui.launch import make_app
+from tests.harness import wait
 
 #: Short reconnect delays so outage tests finish quickly; the logic is the same.
 FAST = ListenerOptions(backoff=Backoff(initial=0.2, cap=0.5))
+
+T = TypeVar("T")
 
 
 def app_for(
@@ -26,16 +31,18 @@ def app_for(
 
 
 async def wait_for(
-    pilot: Pilot[int], condition: Callable[[], object], timeout: float = 10.0, what: str = ""
-) -> None:
-    """Let the app run until *condition* is true; fail after *timeout* seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out waiting for {what or condition}:\n{screen_text(pilot.app)}"
-            )
-        await pilot.pause(0.02)
+    pilot: Pilot[Any],
+    condition: Callable[[], T],
+    timeout: float = wait.DEFAULT_TIMEOUT,
+    what: str | None = None,
+    *,
+    seen: Callable[[], object] | None = None,
+) -> T:
+    """Let the app run until *condition* holds and return its value: the shared
+    :func:`tests.harness.wait.wait_for`, whose failure shows the screen unless *seen* says what
+    else to show."""
+    shown = partial(screen_text, pilot.app) if seen is None else seen
+    return await wait.wait_for(pilot, condition, timeout, what, seen=shown)
 
 
 def payloads(app: PgtailApp, channel: str | None = None) -> list[str]:
@@ -47,9 +54,16 @@ def payloads(app: PgtailApp, channel: str | None = None) -> list[str]:
     ]
 
 
-def screen_text(app: PgtailApp) -> str:
+def screen_text(app: App[Any]) -> str:
     """What the terminal would show, as plain text."""
     return "\n".join(
         "".join(segment.text for segment in strip)
         for strip in app.screen._compositor.render_strips()
     )
+
+
+def showing(app: App[Any], *parts: str) -> str:
+    """The screen's text when it shows every one of *parts*, else "": a condition to wait for
+    before reading the screen, which repaints some time after the state it shows changed."""
+    text = screen_text(app)
+    return text if all(part in text for part in parts) else ""

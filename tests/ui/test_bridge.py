@@ -58,7 +58,12 @@ class Ui:
         self.pending.put(callback)
 
     def run_next(self) -> None:
-        self.pending.get(timeout=TIMEOUT)()
+        """Run the next delivered callable, waiting for it up to :data:`TIMEOUT` seconds."""
+        try:
+            callback = self.pending.get(timeout=TIMEOUT)
+        except queue.Empty:
+            raise AssertionError(f"nothing delivered by the core thread in {TIMEOUT:g} s") from None
+        callback()
 
 
 def _core(ui: Ui) -> CoreThread:
@@ -74,7 +79,7 @@ def test_results_and_errors_come_back_through_deliver_from_the_core_thread() -> 
         got: list[object] = []
 
         async def answer() -> int:
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)  # a call that takes a while: the result comes later
             return 42
 
         async def fail() -> int:
@@ -115,8 +120,9 @@ def test_calls_cancelled_by_stopping_report_an_error_and_closed_loops_run_nothin
 
     ran: list[str] = []
 
-    async def never() -> None:
+    async def never() -> str:
         ran.append("ran")
+        return "ran"
 
     core.call(never(), ran.append, errors.append)  # the loop is closed: not run, not reported
     assert ran == [] and ui.pending.empty() and len(errors) == 1

@@ -14,11 +14,11 @@ from pgtail.settings import OutputMode, Settings
 from pgtail.ui.launch import make_app
 from pgtail.ui.screens.detail import DetailScreen
 from pgtail.ui.screens.discovery import DiscoveryScreen
-from tests.harness import notify
-from tests.ui.helpers import FAST, app_for, payloads, screen_text, wait_for
+from tests.harness import PgServer, notify
+from tests.ui.helpers import FAST, app_for, payloads, screen_text, showing, wait_for
 
 
-async def test_detail_view_pretty_json_hex_and_copy(pg) -> None:  # type: ignore[no-untyped-def]
+async def test_detail_view_pretty_json_hex_and_copy(pg: PgServer) -> None:
     payload = '{"id":7,"tags":["a","b"],"note":"[@click=app.quit]x\\u001b"}'
     app = app_for(pg.dsn, "dbg:detail")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -29,14 +29,24 @@ async def test_detail_view_pretty_json_hex_and_copy(pg) -> None:  # type: ignore
         app.log_view.focus()
         await pilot.press("up", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail view")
-        text = screen_text(app)
-        assert '  "id": 7,' in text and '    "a",' in text  # re-serialised with indentation
-        assert "[@click=app.quit]x\\u001b" in text and app.is_running
-        assert f"{len(payload)} bytes (JSON)" in text
+        await wait_for(
+            pilot,
+            lambda: showing(
+                app,
+                '  "id": 7,',
+                '    "a",',  # re-serialised with indentation
+                "[@click=app.quit]x\\u001b",
+                f"{len(payload)} bytes (JSON)",
+            ),
+            what="the payload, indented",
+        )
+        assert app.is_running
         await pilot.press("x")
-        await pilot.pause(0.1)
-        text = screen_text(app)
-        assert "00000000  7b 22 69 64 22 3a 37 2c" in text and '|{"id":7,"tags":[|' in text
+        await wait_for(
+            pilot,
+            lambda: showing(app, "00000000  7b 22 69 64 22 3a 37 2c", '|{"id":7,"tags":[|'),
+            what="the hex dump",
+        )
         await pilot.press("y")
         assert app.clipboard == payload
         await pilot.press("escape")
@@ -44,10 +54,10 @@ async def test_detail_view_pretty_json_hex_and_copy(pg) -> None:  # type: ignore
         # Up again moves to the older line; a plain payload shows its escapes.
         await pilot.press("up", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail view")
-        assert "plain first" in screen_text(app)
+        await wait_for(pilot, lambda: "plain first" in screen_text(app), what="the older line")
 
 
-async def test_filter_substring_regex_and_escape(pg) -> None:  # type: ignore[no-untyped-def]
+async def test_filter_substring_regex_and_escape(pg: PgServer) -> None:
     app = app_for(pg.dsn, "dbg:fruit", "dbg:veg")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
@@ -62,7 +72,7 @@ async def test_filter_substring_regex_and_escape(pg) -> None:  # type: ignore[no
         await pilot.press("slash", *"apple")
         await wait_for(pilot, lambda: len(payloads(app)) == 2, what="substring")
         assert payloads(app) == ["apple pie", "apple? no, beet"]
-        assert "filter apple" in screen_text(app)
+        await wait_for(pilot, lambda: "filter apple" in screen_text(app), what="the filter shown")
         # Matches channel names too; new lines are filtered as they come.
         app.filter_bar.input.value = "/^ba|veg$/"
         await wait_for(pilot, lambda: len(payloads(app)) == 3, what="regex")
@@ -79,21 +89,25 @@ async def test_filter_substring_regex_and_escape(pg) -> None:  # type: ignore[no
         assert len(payloads(app)) == 4
         await pilot.press("escape")
         await wait_for(pilot, lambda: len(payloads(app)) == 6, what="cleared")
-        assert app.log_view.text_filter is None and "filter " not in screen_text(app)
+        assert app.log_view.text_filter is None
+        await wait_for(pilot, lambda: "filter " not in screen_text(app), what="no filter shown")
         assert app.channels.total == 6
         # Channel rows repaint on a timer: wait for their counts to catch up.
         await wait_for(
-            pilot, lambda: [r.count for r in app.channel_list.rows] == [4, 2], what="row counts"
+            pilot,
+            lambda: [r.count for r in app.channel_list.rows] == [4, 2],
+            what="row counts",
+            seen=lambda: app.channel_list.rows,
         )
         # Enter keeps a filter and goes back to the log; Escape there clears it.
         await pilot.press("slash", *"soup", "enter")
         await wait_for(pilot, lambda: payloads(app) == ["bean soup"], what="kept")
-        assert app.log_view.has_focus
+        await wait_for(pilot, lambda: app.log_view.has_focus, what="the log focused")
         await pilot.press("escape")
         await wait_for(pilot, lambda: len(payloads(app)) == 6, what="cleared from the log")
 
 
-async def test_who_sent_it(pg) -> None:  # type: ignore[no-untyped-def]
+async def test_who_sent_it(pg: PgServer) -> None:
     app = app_for(pg.dsn, "dbg:who")
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: "dbg:who" in app.channels.listening, what="listening")
@@ -105,13 +119,15 @@ async def test_who_sent_it(pg) -> None:  # type: ignore[no-untyped-def]
             app.log_view.focus()
             await pilot.press("up", "enter")
             await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail")
-            text = screen_text(app)
-            assert "application billing-worker" in text
-            assert "client backend" in text
+            await wait_for(
+                pilot,
+                lambda: showing(app, "application billing-worker", "client backend"),
+                what="the sender in the detail view",
+            )
         await pilot.press("escape")
 
 
-async def test_discovery_finds_trigger_and_listener_and_subscribes(pg) -> None:  # type: ignore[no-untyped-def]
+async def test_discovery_finds_trigger_and_listener_and_subscribes(pg: PgServer) -> None:
     with psycopg.connect(pg.dsn, autocommit=True) as setup:
         setup.execute(
             """
@@ -138,8 +154,11 @@ async def test_discovery_finds_trigger_and_listener_and_subscribes(pg) -> None: 
             found = {(c.name, s.kind) for c in screen.channels for s in c.sources}
             assert ("orders_changed", "function") in found
             assert ("Cache Bust", "listener") in found
-            text = screen_text(app)
-            assert "dbg_orders_changed on dbg_orders" in text and "(cache-node)" in text
+            await wait_for(
+                pilot,
+                lambda: showing(app, "dbg_orders_changed on dbg_orders", "(cache-node)"),
+                what="where each channel was found",
+            )
             names = [c.name for c in screen.channels]
             screen.options.highlighted = names.index("Cache Bust")
             await pilot.press("enter")
@@ -149,21 +168,32 @@ async def test_discovery_finds_trigger_and_listener_and_subscribes(pg) -> None: 
             await wait_for(pilot, lambda: payloads(app) == ["flush"], what="received")
 
 
-async def test_rates_and_sparkline_in_the_channel_row(pg) -> None:  # type: ignore[no-untyped-def]
+async def test_rates_and_sparkline_in_the_channel_row(pg: PgServer) -> None:
     app = app_for(pg.dsn, "dbg:rate")
     async with app.run_test(size=(140, 40)) as pilot:  # wide enough for the channel list
         await wait_for(pilot, lambda: "dbg:rate" in app.channels.listening, what="listening")
         with psycopg.connect(pg.dsn, autocommit=True) as conn:
             conn.execute("SELECT pg_notify('dbg:rate', i::text) FROM generate_series(1, 20) i")
         await wait_for(pilot, lambda: app.channels.total == 20, what="counted")
-        await wait_for(pilot, lambda: app.channel_list.rows[0].rate > 0, what="rate")
+
+        def counted() -> bool:
+            # Rows repaint on a timer: one repainted mid-way has a rate but not every count.
+            row = app.channel_list.rows[0]
+            return row.count == 20 and row.rate > 0
+
+        await wait_for(
+            pilot, counted, what="the row's count and rate", seen=lambda: app.channel_list.rows
+        )
         row = app.channel_list.rows[0]
         assert sum(row.activity) == 20
-        text = screen_text(app)
-        assert "█" in text and f"{row.rate:.1f}/s" in text
+        await wait_for(
+            pilot,
+            lambda: showing(app, "█", f"{app.channel_list.rows[0].rate:.1f}/s"),
+            what="the sparkline and the rate",
+        )
 
 
-async def test_queue_usage_shows_in_the_status_line(fresh_pg) -> None:  # type: ignore[no-untyped-def]
+async def test_queue_usage_shows_in_the_status_line(fresh_pg: PgServer) -> None:
     with psycopg.connect(fresh_pg.dsn) as stuck:
         # A listener inside an open transaction never reads: the queue fills behind it.
         stuck.execute("LISTEN dbg_stuck")
@@ -180,7 +210,7 @@ async def test_queue_usage_shows_in_the_status_line(fresh_pg) -> None:  # type: 
             assert app.status_line.queue_usage > 0
 
 
-async def test_record_then_replay_shows_the_same_lines(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_record_then_replay_shows_the_same_lines(pg: PgServer, tmp_path: Path) -> None:
     path = str(tmp_path / "rec.jsonl")
     sent = ['{"id": 1}', "tab\there", "\x1b[31mred", "last"]
     settings = Settings(dsn=pg.dsn, channels=("dbg:rec",), mode=OutputMode.TUI, record=path)
@@ -215,20 +245,20 @@ async def test_record_then_replay_shows_the_same_lines(pg, tmp_path: Path) -> No
         # Recordings keep times to the millisecond.
         times = [n.received for n in replay.log_view.lines if isinstance(n, Notification)]
         assert all(abs(a - b) < 0.002 for a, b in zip(times, live_times, strict=True))
-        await wait_for(pilot, lambda: bool(toasts), what="bad lines reported")
+        await wait_for(pilot, lambda: bool(toasts), what="bad lines reported", seen=lambda: toasts)
         assert "line 5: 'time' is not an ISO 8601 time; line 6: not valid JSON" in toasts[0]
         # Toasts sit over the top of the log, where a short log's lines are: read it without.
         replay.clear_notifications()
-        gone = "bad lines in the recording"
-        await wait_for(pilot, lambda: gone not in screen_text(replay), what="no toast")
-        text = screen_text(replay)
         assert replay.status_line.replay == f"replay of {path} (4 notifications, 2 bad lines)"
-        assert "rec.jsonl (4 notifications, 2 bad lines)" in text
-        assert "\\x1b[31mred" in text
+        await wait_for(
+            pilot,
+            lambda: showing(replay, "rec.jsonl (4 notifications, 2 bad lines)", "\\x1b[31mred"),
+            what="the replay on the status line, and the escaped line",
+        )
         await pilot.press("slash", *"/^tab/", "enter")
         await wait_for(pilot, lambda: payloads(replay) == ["tab\there"], what="filtered")
         await pilot.press("up", "enter")
         await wait_for(pilot, lambda: isinstance(replay.screen, DetailScreen), what="detail")
-        assert "tab\\there" in screen_text(replay)
+        await wait_for(pilot, lambda: "tab\\there" in screen_text(replay), what="its payload")
     recorded = Path(path).read_text(encoding="utf-8").splitlines()[:4]
     assert [json.loads(line)["payload"] for line in recorded] == sent

@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 
 import psycopg
+from textual.pilot import Pilot
 
 from pgtail.ui.app import PgtailApp
 from pgtail.ui.screens.detail import DetailScreen
 from tests.harness import PgServer, notify
-from tests.ui.helpers import app_for, payloads, screen_text, wait_for
+from tests.ui.helpers import app_for, payloads, screen_text, showing, wait_for
 
 NOT_QUITE_JSON = (
     '{"amount": 10.50, "qty": 1.0, "a": 1, "a": 2, "f": 1e3, "s": "caf\\u00e9", "nan": NaN}'
@@ -27,15 +28,17 @@ def database(pg: PgServer, encoding: str) -> str:
     return pg.conninfo(dbname=name)
 
 
-async def open_newest(pilot, app: PgtailApp) -> DetailScreen:  # type: ignore[no-untyped-def]
+async def open_newest(pilot: Pilot[int], app: PgtailApp) -> DetailScreen:
+    """Open the newest line's detail view and wait until it is drawn (its keys, last)."""
     app.log_view.focus()
     await pilot.press("up", "enter")
     await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail view")
+    await wait_for(pilot, lambda: showing(app, "Escape closes"), what="the detail view drawn")
     assert isinstance(app.screen, DetailScreen)
     return app.screen
 
 
-async def close(pilot, app: PgtailApp) -> None:  # type: ignore[no-untyped-def]
+async def close(pilot: Pilot[int], app: PgtailApp) -> None:
     await pilot.press("escape")
     await wait_for(pilot, lambda: not isinstance(app.screen, DetailScreen), what="closed")
 
@@ -57,8 +60,7 @@ async def test_json_is_reindented_token_for_token(pg: PgServer) -> None:
         assert "JSON, indented" in text
         # r shows it as received, on one line.
         await pilot.press("r")
-        await wait_for(pilot, lambda: payload in screen_text(app), what="as received")
-        assert "as received" in screen_text(app)
+        await wait_for(pilot, lambda: showing(app, payload, "as received"), what="as received")
         await close(pilot, app)
 
 
@@ -90,9 +92,9 @@ async def test_hex_shows_bytes_invalid_in_a_sql_ascii_database(pg: PgServer) -> 
         await wait_for(pilot, lambda: payloads(app) == ["caf\ufffd/\u00e9"], what="line")
         await open_newest(pilot, app)
         await pilot.press("x")
-        await wait_for(pilot, lambda: "00000000" in screen_text(app), what="hex")
-        text = screen_text(app)
-        assert "00000000  63 61 66 e9 2f c3 a9" in text and "|caf./..|" in text
+        text = await wait_for(
+            pilot, lambda: showing(app, "00000000  63 61 66 e9 2f c3 a9", "|caf./..|"), what="hex"
+        )
         assert "ef bf bd" not in text
         assert "7 bytes (text)" in text
         assert "some not valid in the server encoding" in text
@@ -109,9 +111,8 @@ async def test_hex_shows_the_bytes_of_a_latin1_database(pg: PgServer) -> None:
         await wait_for(pilot, lambda: payloads(app) == ["caf\u00e9"], what="line")
         await open_newest(pilot, app)
         await pilot.press("x")
-        await wait_for(pilot, lambda: "00000000" in screen_text(app), what="hex")
-        text = screen_text(app)
-        assert "00000000  63 61 66 e9 " in text and "c3 a9" not in text
+        text = await wait_for(pilot, lambda: showing(app, "00000000  63 61 66 e9 "), what="hex")
+        assert "c3 a9" not in text
         assert "4 bytes (text)" in text and "not valid" not in text
         await close(pilot, app)
 
@@ -126,6 +127,7 @@ async def test_clean_utf8_payload_shows_its_own_bytes(pg: PgServer) -> None:
         assert screen.notification.raw_payload is None
         assert "not valid" not in screen_text(app)
         await pilot.press("x")
-        await wait_for(pilot, lambda: "00000000" in screen_text(app), what="hex")
-        assert "00000000  63 61 66 c3 a9 20 ef bf  bd" in screen_text(app)
+        await wait_for(
+            pilot, lambda: "00000000  63 61 66 c3 a9 20 ef bf  bd" in screen_text(app), what="hex"
+        )
         await close(pilot, app)

@@ -21,7 +21,7 @@ from pgtail.ui.launch import make_app
 from pgtail.ui.screens.failed import FailedScreen
 from tests.harness import PgBouncer, PgServer, TcpProxy, free_port, notify
 from tests.harness.pgserver import TEST_PASSWORD
-from tests.ui.helpers import app_for, payloads, screen_text, wait_for
+from tests.ui.helpers import app_for, payloads, screen_text, showing, wait_for
 
 CHANNELS = ("ui:fault", "Mixed Case")
 SIZE = (160, 40)
@@ -92,14 +92,16 @@ async def test_outage_is_shown_then_recovered(
         await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         notify(fresh_pg, "ui:fault", "before")
         await wait_for(pilot, lambda: payloads(app) == ["before"], what="before")
-        seen: list[str] = []
         fault(fresh_pg, proxy)
-        await wait_for(
-            pilot,
-            lambda: seen.append(_status(app)) or "reconnecting #" in seen[-1],
-            what="reconnecting on the status line",
+
+        def reconnecting() -> str:
+            status = _status(app)
+            return status if "reconnecting #" in status else ""
+
+        status = await wait_for(
+            pilot, reconnecting, what="reconnecting on the status line", seen=lambda: _status(app)
         )
-        assert reason in seen[-1]
+        assert reason in status
         await _assert_recovered(pilot, app, fresh_pg)
         assert payloads(app)[0] == "before"
 
@@ -118,8 +120,9 @@ async def test_server_absent_at_start_then_started(fresh_pg: PgServer) -> None:
         )
         notify(fresh_pg, "Mixed Case", "hello")
         await wait_for(pilot, lambda: payloads(app) == ["hello"], what="hello")
-        # Never connected before, so nothing was lost: no gap line.
-        assert "gap:" not in screen_text(app)
+        # Never connected before, so nothing was lost: no gap line (on a screen showing hello).
+        text = await wait_for(pilot, lambda: showing(app, "hello"), what="hello on the screen")
+        assert "gap:" not in text
 
 
 async def test_silently_dead_link_is_noticed_within_10_seconds(
@@ -163,14 +166,17 @@ async def test_unreachable_server_is_retried_with_the_reason(dsn: str, reason: s
 
 @pytest.mark.slow
 async def test_immediate_stop_then_start_ten_seconds_later(fresh_pg: PgServer) -> None:
-    app = app_for(fresh_pg.dsn, *CHANNELS)
-    app.listener.options.backoff = Backoff(initial=0.5, cap=2.0)
+    app = app_for(
+        fresh_pg.dsn, *CHANNELS, options=ListenerOptions(backoff=Backoff(initial=0.5, cap=2.0))
+    )
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: len(app.channels.listening) == 2, what="listening")
         fresh_pg.stop("immediate")
         await wait_for(pilot, lambda: "reconnecting #" in _status(app), what="retrying")
+        # The outage itself: the server stays down for ten seconds while pgtail keeps trying.
         await pilot.pause(10)
-        assert app.state.phase is Phase.RECONNECTING and app.state.attempt >= 4
+        await wait_for(pilot, lambda: app.state.attempt >= 4, what="a fourth attempt")
+        assert app.state.phase is Phase.RECONNECTING
         assert "refused" in _status(app).lower()
         assert _rows(app) == [(name, "pending") for name in CHANNELS]
         fresh_pg.start()

@@ -13,6 +13,7 @@ from tests.ui.helpers import app_for, screen_text, wait_for
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(420)  # the count's deadline below, and the rest
 async def test_a_million_notifications_counted_while_the_view_is_paused(pg: PgServer) -> None:
     total, chunk = 1_000_000, 100_000
     app = app_for(pg.dsn, "flood", scrollback=2000)
@@ -30,7 +31,13 @@ async def test_a_million_notifications_counted_while_the_view_is_paused(pg: PgSe
             try:
                 # The UI keeps running meanwhile (the sender runs on a thread of its own).
                 await wait_for(
-                    pilot, lambda: app.channels.total == total + 100, 90, "every one counted"
+                    pilot,
+                    lambda: app.channels.total == total + 100,
+                    # About 40 s on a quiet machine; at a load average of 15 on two cores it
+                    # counted 6,000/s: 170 s for the million.
+                    300,
+                    "every one counted",
+                    seen=lambda: f"{app.channels.total:,} counted",
                 )
             finally:
                 sender.join()
@@ -40,7 +47,10 @@ async def test_a_million_notifications_counted_while_the_view_is_paused(pg: PgSe
         assert not app.log_view.following
         # During a flood the channel rows repaint twice a second: they catch up, exactly.
         await wait_for(
-            pilot, lambda: app.channel_list.rows[0].count == total + 100, 5, "the row's count"
+            pilot,
+            lambda: app.channel_list.rows[0].count == total + 100,
+            what="the row's count",
+            seen=lambda: app.channel_list.rows,
         )
         assert len(app.log_view.lines) <= 2000
         await pilot.press("end")

@@ -16,7 +16,7 @@ from pgtail.ui.launch import run
 from pgtail.ui.screens.add_channel import AddChannelScreen
 from tests.harness import PgServer, free_port
 from tests.harness.pgserver import TEST_PASSWORD
-from tests.ui.helpers import app_for, screen_text, wait_for
+from tests.ui.helpers import app_for, screen_text, showing, wait_for
 
 
 def _bar_error(app: PgtailApp) -> str:
@@ -63,7 +63,7 @@ async def test_notify_while_disconnected_keeps_the_text() -> None:
         await wait_for(pilot, lambda: "not connected" in _bar_error(app), what="the error")
         assert "refused" in _bar_error(app).lower()
         assert app.notify_bar.input.value == "ui:offline hello"
-        assert "✗ not connected" in screen_text(app)
+        await wait_for(pilot, lambda: "✗ not connected" in screen_text(app), what="the mark")
         assert app.is_running
 
 
@@ -76,8 +76,11 @@ async def test_invalid_channel_in_the_add_dialog_keeps_the_text(pg: PgServer) ->
         assert isinstance(app.screen, AddChannelScreen)
         long_name = "n" * 70
         app.screen.query_one("#add-input", Input).value = long_name
-        await wait_for(pilot, lambda: "70/63 bytes" in screen_text(app), what="the byte count")
-        assert "cuts longer names to 63 bytes" in screen_text(app)
+        await wait_for(
+            pilot,
+            lambda: showing(app, "70/63 bytes", "cuts longer names to 63 bytes"),
+            what="the byte count and the warning",
+        )
         await pilot.press("enter")
         # Accepted with a warning: the server listens on the first 63 bytes.
         await wait_for(pilot, lambda: len(app.channels.listening) == 1, what="listening")

@@ -82,13 +82,21 @@ async def test_modal_screens_show_their_own_keys(pg: PgServer) -> None:
         ):
             app.log_view.focus()
             await pilot.press(*keys)
-            await wait_for(pilot, lambda t=screen_type: isinstance(app.screen, t), what=str(keys))
-            await wait_for(pilot, lambda o=own: o in _footer_line(app), what=own)
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, screen_type),  # noqa: B023 (awaited here)
+                what=str(keys),
+            )
+            await wait_for(pilot, lambda: own in _footer_line(app), what=own)  # noqa: B023
             line = _footer_line(app)
             assert "Quit" not in line and "Notify" not in line, line
             _assert_footer_fits(app)
             await pilot.press("escape")
-            await wait_for(pilot, lambda t=screen_type: not isinstance(app.screen, t), what="shut")
+            await wait_for(
+                pilot,
+                lambda: not isinstance(app.screen, screen_type),  # noqa: B023 (awaited here)
+                what="shut",
+            )
 
 
 async def test_refused_connection_reason_and_the_error_view(fresh_pg: PgServer) -> None:

@@ -7,13 +7,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.harness import notify
+from tests.harness import PgServer, notify
+from tests.harness.wait import wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TMUX = shutil.which("tmux") or "/usr/bin/tmux"
@@ -44,15 +44,14 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p").stdout
 
-    def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 15) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            text = self.screen()
-            if condition(text):
-                return text
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; screen:\n{text}")
-            time.sleep(0.1)
+    def wait_for(self, condition: Callable[[str], bool], what: str, timeout: float = 30) -> str:
+        """Wait until *condition(screen text)* holds and return that screen."""
+
+        def matching() -> str:
+            text = self.screen()  # never empty: one line per row of the window
+            return text if condition(text) else ""
+
+        return wait_until(matching, timeout=timeout, what=what, seen=self.screen, interval=0.1)
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         self.tmux("send-keys", *(["-l"] if literal else []), *keys).check_returncode()
@@ -70,10 +69,10 @@ def terminal() -> Iterator[Terminal]:
         term.kill()
 
 
-def test_pgtail_in_tmux_sends_and_shows(pg, terminal: Terminal) -> None:  # type: ignore[no-untyped-def]
+def test_pgtail_in_tmux_sends_and_shows(pg: PgServer, terminal: Terminal) -> None:
     terminal.start([sys.executable, "-m", "pgtail", "--dsn", pg.dsn, "-c", "tmux:chan"])
-    terminal.wait_for(lambda s: "connected since" in s, "connected")
-    assert "postgres@127.0.0.1" in terminal.screen()
+    screen = terminal.wait_for(lambda s: "connected since" in s, "connected")
+    assert "postgres@127.0.0.1" in screen
 
     notify(pg, "tmux:chan", "from outside")
     terminal.wait_for(lambda s: "from outside" in s, "an outside notification")
@@ -92,8 +91,8 @@ def test_pgtail_in_tmux_sends_and_shows(pg, terminal: Terminal) -> None:  # type
     terminal.wait_for(lambda s: "2 received" in s, "the count on the status line")
 
     terminal.keys("Escape")
-    # A lone ESC is told apart from an Alt+key sequence by a pause, as with a person typing.
-    time.sleep(0.3)
+    # A lone ESC is told apart from an Alt+key sequence by a pause: only once the footer is back
+    # (the ESC was read as Escape) may the next key follow.
     terminal.wait_for(lambda s: " q Quit" in s, "the footer of the log")
     terminal.keys("q")
     terminal.wait_for(lambda s: "exit=0" in s, "a clean exit")

@@ -115,7 +115,7 @@ def test_deep_nesting_needs_no_recursion() -> None:
 
 
 def test_a_largest_payload_lays_out_at_once() -> None:
-    records = []
+    records: list[dict[str, object]] = []
     text = "[]"
     while True:
         n = len(records)

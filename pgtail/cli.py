@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from pgtail import __version__
+from pgtail.core.filter_lang import FilterError, describe_error, parse_filter
 from pgtail.settings import OutputMode, Settings
 
 EXIT_USAGE = 2
@@ -26,6 +27,11 @@ connection:
   ("postgresql://app@db/shop"). Without --dsn, PGTAIL_DSN is used, then libpq's own defaults:
   PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE (service files) and ~/.pgpass.
 
+filters (--filter, and / in the UI):
+  text searches the channel and payload as typed; /regex/ is a regular expression. Fields of
+  JSON payloads: .status = paid, .id > 1040, .user.name ~ /^al/, .items[0].sku = "A-1",
+  has .error, channel = orders, channel ~ /^jobs:/, joined with and, or, not and ( ).
+
 exit codes:
   0  stopped cleanly (q, Ctrl+C, end of a pipe)
   2  bad arguments, or an error retrying cannot fix (authentication, missing database, standby)
@@ -33,6 +39,7 @@ exit codes:
 examples:
   pgtail --dsn postgresql://app@db/shop -c orders -c 'jobs:insert'
   pgtail -c orders --json | jq -r .payload
+  pgtail -c orders --plain --filter '.status = paid and .id > 1040'
   PGSERVICE=staging pgtail -c cache.invalidate --plain | grep user:42
   pgtail --demo
 """
@@ -90,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --json: add who sent each notification (application, user, address)",
     )
     parser.add_argument(
+        "--filter",
+        metavar="EXPR",
+        help="show or print only matching notifications (see filters below)",
+    )
+    parser.add_argument(
         "--record", metavar="FILE", help="also write every notification to FILE as JSON lines"
     )
     parser.add_argument(
@@ -123,6 +135,13 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         parser.error("--replay shows a recording: leave out --demo and --record")
     if args.sender and not args.json:
         parser.error("--sender adds a field to --json output: add --json")
+    if args.filter is not None and args.replay_to:
+        parser.error("--filter chooses what is shown: it does not go with --to")
+    if args.filter:
+        try:
+            parse_filter(args.filter)
+        except FilterError as exc:
+            parser.error(f"--filter: {describe_error(args.filter, exc)}")
     if args.json:
         mode = OutputMode.JSON
     elif args.plain or not sys.stdout.isatty():
@@ -141,6 +160,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         replay=args.replay,
         replay_to=args.replay_to,
         show_sender=args.sender,
+        filter=args.filter or None,
         fps=args.fps or _default_fps(),
     )
 
@@ -172,7 +192,10 @@ def _run(settings: Settings) -> int:
         if settings.replay and settings.mode is not OutputMode.TUI:
             from pgtail.pipe.replay import print_recording
 
-            return print_recording(settings.replay, settings.mode, sys.stdout, sys.stderr)
+            line_filter = parse_filter(settings.filter or "")
+            return print_recording(
+                settings.replay, settings.mode, sys.stdout, sys.stderr, line_filter
+            )
         if settings.mode is OutputMode.TUI:
             from pgtail.ui.launch import run as run_tui
 

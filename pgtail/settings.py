@@ -34,6 +34,9 @@ class Settings:
     """With ``replay``: the database to send the recording to."""
     show_sender: bool = False
     """Pipe mode: add who sent each notification (``--sender``)."""
+    filter: str | None = None
+    """Show (or print) only notifications passing this filter (``--filter``); checked when the
+    settings are made. Recordings keep every notification."""
     fps: int = 4
     """How often the log repaints while notifications flood in (frames per second); single
     notifications are shown at once. Bounds what pgtail writes to a slow terminal link."""

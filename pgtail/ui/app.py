@@ -48,6 +48,7 @@ from pgtail.ui.screens.failed import FailedScreen
 from pgtail.ui.screens.help import HelpScreen
 from pgtail.ui.state.channel_book import ChannelBook
 from pgtail.ui.state.drain_pacer import STATUS_INTERVAL, DrainPacer
+from pgtail.ui.state.filtering import parse_filter
 from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.filter_bar import FilterBar
@@ -155,6 +156,8 @@ class PgtailApp(App[int]):
         if isinstance(self.listener, ReplaySource):
             self._announce_replay(self.listener)
         self.set_interval(STATUS_INTERVAL, self._status_tick)
+        if (preset := parse_filter(self.settings.filter or "")) is not None:
+            self.filter_bar.preset(preset)  # --filter, checked when the settings were made
         self.log_view.focus()
 
     async def on_unmount(self) -> None:

@@ -19,4 +19,7 @@ def pgtail_commands(app: PgtailApp) -> Iterator[SystemCommand]:
         "Toggle channel list", "Show or hide the channel list", app.action_toggle_sidebar
     )
     yield SystemCommand("Follow log", "Jump to the newest line", app.log_view.action_follow)
+    yield SystemCommand(
+        "Filter log", "Text, /regex/ or JSON fields: .status = paid", app.action_filter
+    )
     yield SystemCommand("Keys", "Show every key", app.action_help)

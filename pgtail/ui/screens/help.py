@@ -22,7 +22,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("a", "add a channel (LISTEN at once)"),
             ("c", "clear the log"),
             ("s", "show / hide the channel list"),
-            ("/", "filter the log: text, or /regex/ (Escape clears)"),
+            ("/", "filter: text, /regex/, .id > 5 (Escape clears)"),
             ("w", "show / hide who sent each line"),
             ("D", "discover channels in use on the server"),
             ("Tab, Shift+Tab", "move focus"),

@@ -18,6 +18,7 @@ from pgtail.core.formats import clock_time
 from pgtail.core.models import Gap, SenderInfo
 from pgtail.core.text import escape, truncate
 from pgtail.ui.inbox import LogItem
+from pgtail.ui.widgets.marks import marked
 
 TIME_STYLE = Style(dim=True)
 PID_STYLE = Style(dim=True)
@@ -64,11 +65,13 @@ def line_segments(
     style_of: Callable[[str], Style],
     own_pids: Container[int],
     senders: Mapping[int, SenderInfo] | None,
+    marks: Callable[[str], list[tuple[int, int]]] | None = None,
 ) -> list[Segment]:
     """The segments of *line* for a view *width* cells wide.
 
     *style_of* gives a channel's style; *own_pids* are the backends of pgtail's own sender (their
-    lines are marked); *senders* is None when the sender column is hidden.
+    lines are marked); *senders* is None when the sender column is hidden; *marks* finds the live
+    filter's matches in the shown channel and payload.
     """
     if isinstance(line, Gap):
         return [Segment(describe_gap_line(line), GAP_STYLE)]
@@ -81,10 +84,11 @@ def line_segments(
         ]
     channel = truncate(escape(line.channel), MAX_CHANNEL_COLUMN)
     own = line.pid in own_pids
+    channel = channel.ljust(channel_width)
     head = [
         Segment(clock_time(line.received), TIME_STYLE),
         Segment("  "),
-        Segment(channel.ljust(channel_width), style_of(line.channel)),
+        *marked(channel, marks(channel) if marks else [], style_of(line.channel)),
         Segment("  "),
         Segment(f"{line.pid:>7}", PID_STYLE),
         Segment("↑ " if own else "  ", OWN_STYLE if own else None),
@@ -94,5 +98,6 @@ def line_segments(
         head += [Segment(label.ljust(SENDER_COLUMN), PID_STYLE), Segment("  ")]
     used = sum(len(s.text) for s in head)
     payload = truncate(escape(line.payload), max(1, width - used))
-    head.append(Segment(payload, Style(italic=True) if own else None))
+    style = Style(italic=True) if own else None
+    head += marked(payload, marks(payload), style) if marks else [Segment(payload, style)]
     return head

@@ -370,6 +370,7 @@ class NotificationLog(ScrollView, can_focus=True):
             style_of=self._channel_style,
             own_pids=self.own_pids,
             senders=self.senders if self.show_senders else None,
+            marks=self.text_filter.marks if self.text_filter is not None else None,
         )
 
     def _channel_style(self, name: str) -> Style:

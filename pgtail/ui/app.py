@@ -42,7 +42,7 @@ from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.messages import CoreEvent, InboxReady
 from pgtail.ui.screens.add_channel import AddChannelScreen
-from pgtail.ui.screens.detail import DetailScreen
+from pgtail.ui.screens.detail import DetailScreen, copy_as_sql
 from pgtail.ui.screens.discovery import DiscoveryScreen
 from pgtail.ui.screens.failed import FailedScreen
 from pgtail.ui.screens.help import HelpScreen
@@ -80,6 +80,7 @@ class PgtailApp(App[int]):
         Binding("slash", "filter", "Filter"),
         Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
         Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
+        Binding("Y", "copy_sql", "Copy SQL", show=False, tooltip="Copy the selected line as SQL"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
 
@@ -343,6 +344,13 @@ class PgtailApp(App[int]):
 
     def action_filter(self) -> None:
         self.filter_bar.open()
+
+    def action_copy_sql(self) -> None:
+        chosen = self.log_view.chosen
+        if chosen is None:
+            self._toast("select a line first (Up, Down)", severity="warning")
+            return
+        copy_as_sql(self, chosen)
 
     def action_discover(self) -> None:
         inspector = self.inspector

@@ -22,4 +22,7 @@ def pgtail_commands(app: PgtailApp) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Filter log", "Text, /regex/ or JSON fields: .status = paid", app.action_filter
     )
+    yield SystemCommand(
+        "Copy as SQL", "The selected line as a pg_notify statement", app.action_copy_sql
+    )
     yield SystemCommand("Keys", "Show every key", app.action_help)

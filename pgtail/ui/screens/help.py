@@ -22,7 +22,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("a", "add a channel (LISTEN at once)"),
             ("c", "clear the log"),
             ("s", "show / hide the channel list"),
-            ("/", "filter: text, /regex/, .id > 5 (Escape clears)"),
+            ("/", "filter text, /regex/, .id > 5 (Esc clears)"),
             ("w", "show / hide who sent each line"),
             ("D", "discover channels in use on the server"),
             ("Tab, Shift+Tab", "move focus"),
@@ -34,6 +34,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Up, Down", "move the selected line (pauses following)"),
             ("Enter, double click", "the whole notification (x hex, y copy)"),
+            ("Y", "copy it as SQL: SELECT pg_notify(...);"),
             ("PgUp, PgDn, Home", "scroll (scrolling up pauses following)"),
             ("End, f", "follow new lines again"),
             ("↑ after a pid", "sent by this pgtail"),

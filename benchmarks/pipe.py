@@ -20,11 +20,15 @@ from tests.harness.cli import collect_lines, pgtail_command, pgtail_env
 from tests.harness.pgserver import PgServer
 from tests.harness.wait import wait_until
 
-__all__ = ["PIPE", "PIPE_VS_SENDER", "measure_pipe"]
+__all__ = ["PIPE", "PIPE_FILTERED", "PIPE_VS_SENDER", "measure_pipe", "measure_pipe_filtered"]
 
 PIPE = Figure("pgtail --json (pipe)", Target(">=", 1.30, "x", decimals=2))
 """Its rate relative to the raw baseline's."""
 PIPE_VS_SENDER = Figure("  time vs its sender's time", Target("<=", 1.25, "x", decimals=2))
+PIPE_FILTERED = Figure("pgtail --json --filter (pipe)", Target(">=", 0.75, "x", decimals=2))
+"""Its rate relative to the unfiltered pipe's: the filter may cost at most a quarter."""
+#: What ``--pipe-filter`` uses by default: every term evaluated, every flood payload passing.
+FLOOD_FILTER = "channel = bench and not .status = failed and /^[0-9]+$/"
 
 
 def measure_pipe(
@@ -34,10 +38,13 @@ def measure_pipe(
     report: Report,
     checkout: Path,
     profile: str | None = None,
-) -> None:
-    """``pgtail --json`` of *checkout* into a pipe, from the first NOTIFY to the N-th line."""
+    extra: tuple[str, ...] = (),
+) -> tuple[int, float]:
+    """``pgtail --json`` of *checkout* into a pipe, from the first NOTIFY to the N-th line: the
+    lines counted and the seconds taken. With *extra* arguments it only measures (then
+    :func:`measure_pipe_filtered` reports)."""
     proc = subprocess.Popen(
-        pgtail_command("--json", "--dsn", pg.dsn, "-c", CHANNEL),
+        pgtail_command("--json", "--dsn", pg.dsn, "-c", CHANNEL, *extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -73,8 +80,11 @@ def measure_pipe(
             last = chunk
         end = time.monotonic()
         sender.finish()
-        report.counts["pipe"] = count
         seconds = end - sender.start_at
+        if extra:
+            report.counts["pipe filtered"] = count
+            return count, seconds
+        report.counts["pipe"] = count
         ratio = baseline / seconds
         report.add(PIPE, rate(count, seconds), ratio=f"{ratio:.2f}x", measured=ratio)
         vs_sender = seconds / sender.seconds
@@ -84,11 +94,23 @@ def measure_pipe(
             measured=vs_sender,
         )
         _check_json_lines(first, last.rstrip(b"\n").rsplit(b"\n", 1)[-1], n)
+        return count, seconds
     finally:
         if proc.poll() is None:
             terminate(proc, signal.SIGTERM, timeout=5)
         if spy is not None:
             spy.wait(30)
+
+
+def measure_pipe_filtered(
+    pg: PgServer, n: int, unfiltered: float, report: Report, checkout: Path, expr: str
+) -> None:
+    """``pgtail --json --filter EXPR``, where *expr* lets every flood payload through, against
+    the *unfiltered* pipe's rate."""
+    count, seconds = measure_pipe(pg, n, 0.0, report, checkout, extra=("--filter", expr))
+    ratio = count / seconds / unfiltered
+    shown = f"{ratio:.2f}x unfiltered"
+    report.add(PIPE_FILTERED, rate(count, seconds), ratio=shown, measured=ratio)
 
 
 def _wait_stderr(proc: subprocess.Popen[bytes], pattern: bytes, timeout: float) -> list[bytes]:

@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.baseline import measure_baseline, measure_sender
-from benchmarks.pipe import measure_pipe
+from benchmarks.pipe import FLOOD_FILTER, measure_pipe, measure_pipe_filtered
 from benchmarks.report import Report
 from benchmarks.tui import COUNT_RE, conditions, measure_tui
 from pgtail.demo.signals import stop_signals_interrupt
@@ -41,6 +41,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--pgtail-path", metavar="DIR", help="measure the pgtail of this checkout")
     p.add_argument("--profile-pipe", metavar="FILE", help="record pgtail --json with py-spy")
+    p.add_argument(
+        "--pipe-filter",
+        metavar="EXPR",
+        nargs="?",
+        const=FLOOD_FILTER,
+        help=f"also measure pgtail --json --filter EXPR ({FLOOD_FILTER}); EXPR must pass all",
+    )
     p.add_argument("--count-regex", default=COUNT_RE, help="how the UI's status line shows a count")
     p.add_argument("--key", default="?", help="key whose effect is timed during the flood (?)")
     p.add_argument("--key-expect", default="command palette", help="regex the key shows")
@@ -64,7 +71,10 @@ def run(argv: list[str] | None = None) -> Report:
     with PgServer() as pg:
         measure_sender(pg, n, report)
         baseline = measure_baseline(pg, n, report)
-        measure_pipe(pg, n, baseline, report, checkout, opts.profile_pipe)
+        count, seconds = measure_pipe(pg, n, baseline, report, checkout, opts.profile_pipe)
+        if opts.pipe_filter:
+            unfiltered = count / seconds
+            measure_pipe_filtered(pg, n, unfiltered, report, checkout, opts.pipe_filter)
         if not opts.skip_tui:
             measure_tui(pg, n, baseline, opts, report, checkout)
     return report

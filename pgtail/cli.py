@@ -19,6 +19,7 @@ from pgtail.config import (
     load,
     profile_names,
 )
+from pgtail.core.filter_lang import FilterError, describe_error, parse_filter
 from pgtail.settings import OutputMode, Settings
 
 EXIT_USAGE = 2
@@ -40,6 +41,11 @@ connection:
   ~/.config/pgtail/config.toml): its dsn or service, channels and defaults; the command line
   wins over the profile, the profile over the file's top-level defaults.
 
+filters (--filter, and / in the UI):
+  text searches the channel and payload as typed; /regex/ is a regular expression. Fields of
+  JSON payloads: .status = paid, .id > 1040, .user.name ~ /^al/, .items[0].sku = "A-1",
+  has .error, channel = orders, channel ~ /^jobs:/, joined with and, or, not and ( ).
+
 exit codes:
   0  stopped cleanly (q, Ctrl+C, end of a pipe); --check found no problem
   1  --check found a problem
@@ -48,6 +54,7 @@ exit codes:
 examples:
   pgtail --dsn postgresql://app@db/shop -c orders -c 'jobs:insert'
   pgtail -c orders --json | jq -r .payload
+  pgtail -c orders --plain --filter '.status = paid and .id > 1040'
   PGSERVICE=staging pgtail -c cache.invalidate --plain | grep user:42
   pgtail --check -c orders          # why does my listener get nothing?
   pgtail --demo
@@ -104,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--sender",
         action="store_true",
         help="with --json: add who sent each notification (application, user, address)",
+    )
+    parser.add_argument(
+        "--filter",
+        metavar="EXPR",
+        help="show or print only matching notifications (see filters below)",
     )
     parser.add_argument(
         "--record", metavar="FILE", help="also write every notification to FILE as JSON lines"
@@ -170,6 +182,13 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         parser.error("--check diagnoses a server: leave out --demo, --replay and --record")
     if args.sender and not args.json:
         parser.error("--sender adds a field to --json output: add --json")
+    if args.filter is not None and args.replay_to:
+        parser.error("--filter chooses what is shown: it does not go with --to")
+    if args.filter:
+        try:
+            parse_filter(args.filter)
+        except FilterError as exc:
+            parser.error(f"--filter: {describe_error(args.filter, exc)}")
     if args.json:
         mode = OutputMode.JSON
     elif args.plain or not sys.stdout.isatty():
@@ -195,6 +214,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         sender_column=bool(options.sender),
         fps=options.fps or _default_fps(),
         check=args.check,
+        filter=args.filter or None,
     )
 
 
@@ -247,7 +267,10 @@ def _run(settings: Settings) -> int:
         if settings.replay and settings.mode is not OutputMode.TUI:
             from pgtail.pipe.replay import print_recording
 
-            return print_recording(settings.replay, settings.mode, sys.stdout, sys.stderr)
+            line_filter = parse_filter(settings.filter or "")
+            return print_recording(
+                settings.replay, settings.mode, sys.stdout, sys.stderr, line_filter
+            )
         if settings.mode is OutputMode.TUI:
             from pgtail.ui.launch import run as run_tui
 

@@ -36,6 +36,9 @@ class Settings:
     """Pipe mode: add who sent each notification (``--sender``)."""
     sender_column: bool = False
     """The UI starts with the sender column shown (``sender = true`` in the config file)."""
+    filter: str | None = None
+    """Show (or print) only notifications passing this filter (``--filter``); checked when the
+    settings are made. Recordings keep every notification."""
     fps: int = 4
     """How often the log repaints while notifications flood in (frames per second); single
     notifications are shown at once. Bounds what pgtail writes to a slow terminal link."""

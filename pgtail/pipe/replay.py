@@ -7,6 +7,7 @@ import asyncio
 from typing import TextIO
 
 from pgtail.core.dsn import DsnError, parse
+from pgtail.core.filter_lang import Filter
 from pgtail.core.formats import format_json, format_plain
 from pgtail.core.models import (
     Notification,
@@ -25,14 +26,19 @@ def _say(err: TextIO, line: str) -> None:
     err.flush()
 
 
-def print_recording(path: str, mode: OutputMode, out: TextIO, err: TextIO) -> int:
-    """Write every notification of *path* to *out* as ``--json`` or ``--plain`` lines."""
+def print_recording(
+    path: str, mode: OutputMode, out: TextIO, err: TextIO, line_filter: Filter | None = None
+) -> int:
+    """Write every notification of *path* (passing *line_filter*, when given) to *out* as
+    ``--json`` or ``--plain`` lines."""
     fmt = format_json if mode is OutputMode.JSON else format_plain
     chunk: list[Notification] = []
     try:
         for item in read_recording(path):
             if isinstance(item, BadLine):
                 _say(err, f"{escape(path)} {item}: skipped")
+                continue
+            if line_filter is not None and not line_filter.matches(item):
                 continue
             chunk.append(item)
             if len(chunk) >= CHUNK:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO, TextIO
 
 from pgtail.core.dsn import DsnError, parse
+from pgtail.core.filter_lang import Filter, FilterError, parse_filter
 from pgtail.core.formats import clock_time, format_json, format_json_batch, format_plain
 from pgtail.core.inspector import Inspector
 from pgtail.core.listener import Listener
@@ -68,8 +69,15 @@ class PipeSink:
     """Turns listener events into stdout lines and stderr messages."""
 
     def __init__(
-        self, mode: OutputMode, out: TextIO, err: TextIO, inspector: Inspector | None = None
+        self,
+        mode: OutputMode,
+        out: TextIO,
+        err: TextIO,
+        inspector: Inspector | None = None,
+        line_filter: Filter | None = None,
     ) -> None:
+        self._filter = line_filter
+        """With ``--filter``: only notifications passing it are written (``count`` has all)."""
         self._format = format_json if mode is OutputMode.JSON else format_plain
         self._json = mode is OutputMode.JSON
         self._out = out
@@ -89,6 +97,10 @@ class PipeSink:
             self.count += len(event)
             if self.closed:
                 return
+            if self._filter is not None:
+                event = self._filter.select_batch(event)
+                if not len(event):
+                    return
             if self._pending is not None:
                 self._pending.put_nowait(event.items)
             elif self._json:
@@ -189,6 +201,12 @@ async def run_listener(
 def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Pipe mode's main: returns the process exit code."""
     sink = PipeSink(settings.mode, out, err)
+    try:
+        line_filter = parse_filter(settings.filter or "")
+    except FilterError as exc:
+        sink.say(f"error: --filter: {escape(str(exc))}")
+        return EXIT_FAILED
+    sink = PipeSink(settings.mode, out, err, line_filter=line_filter)
     if not settings.channels:
         sink.say("error: nothing to listen on: give at least one channel with -c NAME")
         return EXIT_FAILED
@@ -205,7 +223,7 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
         sink.say(f"error: cannot write {escape(settings.record or '')}: {escape(str(exc))}")
         return EXIT_FAILED
     if wiring.inspector is not None:
-        sink = PipeSink(settings.mode, out, err, wiring.inspector)
+        sink = PipeSink(settings.mode, out, err, wiring.inspector, line_filter)
     try:
         listener = wiring.listener(sink)
     except ValueError as exc:

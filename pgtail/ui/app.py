@@ -43,12 +43,13 @@ from pgtail.ui.keys import APP_BINDINGS
 from pgtail.ui.messages import CoreEvent, InboxReady
 from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
-from pgtail.ui.screens.detail import DetailScreen
+from pgtail.ui.screens.detail import DetailScreen, copy_as_sql
 from pgtail.ui.screens.discovery import DiscoveryScreen
 from pgtail.ui.screens.failed import FailedScreen
 from pgtail.ui.screens.help import HelpScreen
 from pgtail.ui.state.channel_book import ChannelBook
 from pgtail.ui.state.drain_pacer import STATUS_INTERVAL, DrainPacer
+from pgtail.ui.state.filtering import parse_filter
 from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.channel_strip import ChannelStrip
@@ -151,6 +152,8 @@ class PgtailApp(App[int]):
         if isinstance(self.listener, ReplaySource):
             self._announce_replay(self.listener)
         self.set_interval(STATUS_INTERVAL, self._status_tick)
+        if (preset := parse_filter(self.settings.filter or "")) is not None:
+            self.filter_bar.preset(preset)  # --filter, checked when the settings were made
         self.log_view.focus()
         if self.remembering is not None:
             self.remembering.restore(self)
@@ -338,6 +341,13 @@ class PgtailApp(App[int]):
 
     def action_filter(self) -> None:
         self.filter_bar.open()
+
+    def action_copy_sql(self) -> None:
+        chosen = self.log_view.chosen
+        if chosen is None:
+            self._toast("select a line first (Up, Down)", severity="warning")
+            return
+        copy_as_sql(self, chosen)
 
     def action_discover(self) -> None:
         inspector = self.inspector

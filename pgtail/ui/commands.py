@@ -43,3 +43,6 @@ def pgtail_commands(
     yield SystemCommand(
         "Wrap payloads", "Show every payload whole, wrapped (W)", app.log_view.action_toggle_wrap
     )
+    yield SystemCommand(
+        "Copy as SQL", "The selected line as a pg_notify statement (Y)", app.action_copy_sql
+    )

@@ -18,6 +18,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("slash", "filter", "Filter"),
     Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
     Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
+    Binding("Y", "copy_sql", "Copy SQL", show=False, tooltip="Copy the selected line as SQL"),
     Binding("e", "show_errors", "Errors", tooltip="Every error met, in full"),
     Binding("escape", "focus_log", "Log", show=False),
 ]

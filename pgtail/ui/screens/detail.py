@@ -6,14 +6,15 @@ switches to the payload as received. Anything else, including JSON-like text tha
 grammar (the header says why), is shown as received with visible escapes. ``x`` switches to a hex
 dump of the bytes that arrived. Payload text only ever becomes plain :class:`Content` text, never
 markup. ``y`` copies the payload with OSC 52, which also reaches the local clipboard over SSH in
-terminals that allow it.
+terminals that allow it; ``Y`` copies the statement that sends it again (see
+:mod:`pgtail.core.notify_sql`).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content, Span
@@ -22,6 +23,7 @@ from textual.widgets import Static
 
 from pgtail.core.formats import iso_time
 from pgtail.core.models import Notification, SenderInfo
+from pgtail.core.notify_sql import notify_statement
 from pgtail.core.text import escape
 from pgtail.ui.state.json_layout import KEY, LITERAL, NUMBER, STRING
 from pgtail.ui.state.payload_views import (
@@ -77,6 +79,7 @@ class DetailScreen(ModalScreen[None]):
         Binding("x", "toggle_hex", "Hex/text"),
         Binding("r", "toggle_received", "As received/indented"),
         Binding("y", "copy", "Copy payload"),
+        Binding("Y", "copy_sql", "Copy as SQL"),
     ]
 
     def __init__(self, notification: Notification, sender: SenderInfo | None = None) -> None:
@@ -184,5 +187,16 @@ class DetailScreen(ModalScreen[None]):
         size = len(payload.encode("utf-8"))
         self.notify(f"copied the payload ({size:,} bytes)", markup=False)
 
+    def action_copy_sql(self) -> None:
+        copy_as_sql(self.app, self.notification)
+
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def copy_as_sql(app: App[Any], notification: Notification) -> None:
+    """Copy (OSC 52) the ``SELECT pg_notify(...);`` that sends *notification* again."""
+    statement = notify_statement(notification)
+    app.copy_to_clipboard(statement)
+    size = len(statement.encode("utf-8"))
+    app.notify(f"copied as SQL ({size:,} bytes): paste it into psql to send it again", markup=False)

@@ -1,4 +1,5 @@
-"""The live filter input (``/``): a substring, or ``/regex/``, over channel and payload.
+"""The live filter input (``/``): text or ``/regex/`` over channel and payload, or an expression
+on JSON fields (``.status = paid``), in the language of :mod:`pgtail.core.filter_lang`.
 
 It parses what is typed and says so with :class:`FilterBar.Changed`; the app applies the filter to
 the log and the status line.
@@ -43,7 +44,7 @@ class FilterBar(Vertical):
         super().__init__(id=id)
         self.active: LineFilter | None = None
         """The filter the log shows, or None."""
-        self.input = Input(placeholder="text, or /regex/", id="filter-input")
+        self.input = Input(placeholder="text, /regex/ or .field = value", id="filter-input")
         self.error = Label("", id="filter-error")
 
     def compose(self) -> ComposeResult:
@@ -57,12 +58,19 @@ class FilterBar(Vertical):
         self.add_class("-shown")
         self.input.focus()
 
+    def preset(self, line_filter: LineFilter) -> None:
+        """Start with *line_filter* (``--filter``) applied, the input closed."""
+        with self.input.prevent(Input.Changed):
+            self.input.value = line_filter.text
+        self.active = line_filter
+        self.post_message(self.Changed(self, line_filter))
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         try:
             line_filter = parse_filter(event.value)
         except FilterError as exc:
-            # Keep showing the last valid filter while the regex is half-typed.
+            # Keep showing the last valid filter while the expression is half-typed.
             self._show_error(str(exc))
             return
         self._show_error(None)

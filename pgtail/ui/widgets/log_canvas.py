@@ -9,7 +9,7 @@ measured (:mod:`pgtail.ui.state.log_frame`).
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -58,11 +58,15 @@ class LogCanvas:
         self.channel_need = 1
 
     def use(
-        self, width: int, own_pids: Container[int], senders: Mapping[int, SenderInfo] | None
+        self,
+        width: int,
+        own_pids: Container[int],
+        senders: Mapping[int, SenderInfo] | None,
+        marks: Callable[[str], list[tuple[int, int]]] | None = None,
     ) -> LogColumns:
         """Draw for a view *width* cells wide from now on; returns its columns."""
         columns = plan_columns(width, self.channel_need, senders is not None)
-        drawer = LineDrawer(columns, self.style_of, own_pids, senders, self.payload_offset)
+        drawer = LineDrawer(columns, self.style_of, own_pids, senders, self.payload_offset, marks)
         if drawer != self.drawer:
             self.drawer = drawer
             self._rows = {}

@@ -24,6 +24,7 @@ from pgtail.ui.state import cells
 from pgtail.ui.state.gap_text import gap_line
 from pgtail.ui.state.log_columns import GAP, LogColumns
 from pgtail.ui.state.log_store import Line, Skipped
+from pgtail.ui.widgets.marks import marked
 
 TIME_STYLE = Style(dim=True)
 PID_STYLE = Style(dim=True)
@@ -66,6 +67,8 @@ class LineDrawer:
     """Known senders by pid; None when the sender column is hidden."""
     offset: int = 0
     """Cells of every payload scrolled out to the left (Left/Right)."""
+    marks: Callable[[str], list[tuple[int, int]]] | None = None
+    """Finds the live filter's matches in the shown channel and payload, to mark them."""
 
     def line(self, line: Line) -> list[Segment]:
         """*line* on one row, its payload cut (with ``…``) to the payload column."""
@@ -75,7 +78,7 @@ class LineDrawer:
         payload = cells.window(
             escape(line.payload), self.offset, self.columns.payload, split_graphemes
         )
-        return [*self._head(line), self._payload(line.pid, payload)]
+        return [*self._head(line), *self._payload(line.pid, payload)]
 
     def wrapped(self, line: Line) -> list[list[Segment]]:
         """*line* with its whole payload, wrapped under the payload column: one list per row."""
@@ -86,11 +89,16 @@ class LineDrawer:
         columns = self.columns
         rows = cells.chop(escape(line.payload), columns.payload, split_graphemes)
         indent = Segment(" " * columns.payload_x)
-        first = [*self._head(line), self._payload(line.pid, rows[0])]
-        return [first, *([indent, self._payload(line.pid, row)] for row in rows[1:])]
+        first = [*self._head(line), *self._payload(line.pid, rows[0])]
+        return [first, *([indent, *self._payload(line.pid, row)] for row in rows[1:])]
 
-    def _payload(self, pid: int, text: str) -> Segment:
-        return Segment(text, OWN_PAYLOAD_STYLE if pid in self.own_pids else None)
+    def _payload(self, pid: int, text: str) -> list[Segment]:
+        return self._marked(text, None, OWN_PAYLOAD_STYLE if pid in self.own_pids else None)
+
+    def _marked(self, text: str, channel: str | None, style: Style | None = None) -> list[Segment]:
+        """*text* (a channel column when *channel* is given) with the filter's matches marked."""
+        style = self.style_of(channel) if channel is not None else style
+        return marked(text, self.marks(text), style) if self.marks else [Segment(text, style)]
 
     def _head(self, line: Notification) -> list[Segment]:
         """Time, channel, pid and sender, each in its column, up to the payload."""
@@ -98,7 +106,11 @@ class LineDrawer:
         gap = Segment(" " * GAP)
         stamp = clock_time(line.received)[: columns.time]
         channel = cells.fit(escape(line.channel), columns.channel, split_graphemes)
-        head = [Segment(stamp, TIME_STYLE), gap, Segment(channel, self.style_of(line.channel))]
+        style = self.style_of(line.channel)
+        shown = (
+            marked(channel, self.marks(channel), style) if self.marks else [Segment(channel, style)]
+        )
+        head = [Segment(stamp, TIME_STYLE), gap, *shown]
         if columns.pid:
             head += [gap, Segment(f"{line.pid:>{columns.pid}}", PID_STYLE)]
         if self.senders is not None and columns.sender:

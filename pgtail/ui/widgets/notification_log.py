@@ -1,10 +1,9 @@
 """The notification log: one line per notification, rendered on demand (Textual's line API).
 
 Only the visible lines are ever rendered, so a flood costs list appends, not layout. This module
-decides where the view stands (following the tail, paused, the cursor); the lines kept and
-filtered are :class:`pgtail.ui.state.log_store.LogStore`'s, :mod:`pgtail.ui.widgets.log_canvas`
-lays them out (the payload first, wrapped or scrolled sideways) and
-:mod:`pgtail.ui.widgets.log_lines` draws each line, from escaped plain text only.
+decides where the view stands (following, paused, the cursor); the lines kept and filtered are
+:class:`~pgtail.ui.state.log_store.LogStore`'s, :mod:`~pgtail.ui.widgets.log_canvas` lays them
+out (payload first, wrapped or scrolled) and :mod:`~pgtail.ui.widgets.log_lines` draws each.
 """
 
 from __future__ import annotations
@@ -353,7 +352,8 @@ class NotificationLog(ScrollView, can_focus=True):
     def _canvas(self) -> LogCanvas:
         """The canvas, set for the current width, marks and sender column."""
         senders = self.senders if self.show_senders else None
-        self.canvas.use(self.scrollable_content_region.width, self.own_pids, senders)
+        marks = self.text_filter.marks if self.text_filter else None
+        self.canvas.use(self.scrollable_content_region.width, self.own_pids, senders, marks)
         return self.canvas
 
     def _top_for_bottom(self, index: int) -> int:
@@ -396,5 +396,5 @@ class NotificationLog(ScrollView, can_focus=True):
             base = base + self.get_component_rich_style("notification-log--cursor")
         # Drawn to the scrollable width: the scrollbar never covers a payload's last cell.
         strip = Strip(segments).apply_style(base)
-        inside = self.scrollable_content_region.width
-        return strip.crop_extend(0, inside, base).extend_cell_length(width, base)
+        inside = strip.crop_extend(0, self.scrollable_content_region.width, base)
+        return inside.extend_cell_length(width, base)

@@ -132,7 +132,7 @@ class PgtailApp(App[int]):
         self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
         self.notify_bar = NotifyBar(self.channels.names, id="notify")
         self.log_view.senders = self.senders.known
-        self.filter_bar = FilterBar(id="filter-bar")
+        self.filter_bar = FilterBar(self.channels.names, id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
         with Horizontal(id="main"):
             yield self.channel_list
@@ -234,7 +234,10 @@ class PgtailApp(App[int]):
         self.channel_list.set_rows(self.channels.rows(self.listener.wanted))
 
     def action_add_channel(self) -> None:
-        self.push_screen(AddChannelScreen(), self._add_channel)
+        screen = AddChannelScreen(self.channels.names())
+        self.push_screen(screen, self._add_channel)
+        if self.inspector is not None:
+            self.core.call(self.inspector.discover(), screen.add_discovered)
 
     def _add_channel(self, name: str | None) -> None:
         """The add dialog or the discovery panel closed, with a channel to listen on or not."""

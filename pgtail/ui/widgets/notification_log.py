@@ -284,7 +284,12 @@ class NotificationLog(ScrollView, can_focus=True):
             self.post_message(self.Chosen(self, chosen))
 
     def on_click(self, event: events.Click) -> None:
-        index = self._top() + event.y
+        # Relative to the content region: the border (and any padding) above the lines is not
+        # a line. A click on the border itself selects nothing.
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self._top() + offset.y
         if 0 <= index < len(self._view):
             self.move_cursor(index)
             if event.chain >= 2:

@@ -79,6 +79,7 @@ class PgtailApp(App[int]):
         Binding("slash", "filter", "Filter"),
         Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
         Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
+        Binding("r", "retry", "Retry", show=False, tooltip="Reconnect now, not after the wait"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
 
@@ -380,6 +381,14 @@ class PgtailApp(App[int]):
         if self.log_view.has_focus and self.filter_bar.active is not None:
             self.filter_bar.clear()
         self.log_view.focus()
+
+    def action_retry(self) -> None:
+        self.core.call(self.listener.retry_now(), self._retried)
+
+    def _retried(self, cut_short: bool) -> None:
+        if not cut_short:
+            busy = self.state.phase in (Phase.CONNECTING, Phase.RECONNECTING)
+            self._toast("already connecting" if busy else "connected: nothing to retry")
 
     def action_clear_log(self) -> None:
         self.log_view.clear()

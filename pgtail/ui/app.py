@@ -38,6 +38,7 @@ from pgtail.core.text import escape
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import Settings
 from pgtail.ui.bridge import CoreThread, Source, route_events
+from pgtail.ui.channel_commands import ChannelCommands
 from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.messages import CoreEvent, InboxReady
@@ -49,6 +50,8 @@ from pgtail.ui.screens.help import HelpScreen
 from pgtail.ui.state.channel_book import ChannelBook
 from pgtail.ui.state.drain_pacer import STATUS_INTERVAL, DrainPacer
 from pgtail.ui.state.senders import SenderBook
+from pgtail.ui.state.undo import UNDO_SECONDS
+from pgtail.ui.undo import Undo
 from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.filter_bar import FilterBar
 from pgtail.ui.widgets.notification_log import NotificationLog
@@ -79,6 +82,7 @@ class PgtailApp(App[int]):
         Binding("slash", "filter", "Filter"),
         Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
         Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
+        Binding("u", "undo", "Undo", show=False, tooltip="Undo the last clear or removal"),
         Binding("r", "retry", "Retry", show=False, tooltip="Reconnect now, not after the wait"),
         Binding("escape", "focus_log", "Log", show=False),
     ]
@@ -135,6 +139,15 @@ class PgtailApp(App[int]):
         self.log_view.senders = self.senders.known
         self.filter_bar = FilterBar(self.channels.names, id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
+        self.channel_commands = ChannelCommands(
+            self.channels,
+            self.channel_list,
+            self.log_view,
+            self.listener,
+            self.core,
+            warn=lambda text, severity: self._toast(text, "pgtail", severity),
+        )
+        self.undo = Undo(self.log_view, self.channel_commands, self._undo_toast)
         with Horizontal(id="main"):
             yield self.channel_list
             yield self.log_view
@@ -232,52 +245,19 @@ class PgtailApp(App[int]):
     # ---- channel commands ---------------------------------------------------------------------
 
     def _update_channel_rows(self) -> None:
-        self.channel_list.set_rows(self.channels.rows(self.listener.wanted))
+        self.channel_commands.show_rows()
 
     def action_add_channel(self) -> None:
         screen = AddChannelScreen(self.channels.names())
-        self.push_screen(screen, self._add_channel)
+        self.push_screen(screen, self.channel_commands.add)
         if self.inspector is not None:
             self.core.call(self.inspector.discover(), screen.add_discovered)
 
-    def _add_channel(self, name: str | None) -> None:
-        """The add dialog or the discovery panel closed, with a channel to listen on or not."""
-        if not name:
-            return
-        try:
-            self.channels.add(name)
-        except ValueError as exc:
-            self._toast(str(exc), severity="error")
-            return
-        self._update_channel_rows()
-        self._listen(name, True, forget=True)
-
-    def _remove_channel(self, name: str) -> None:
-        self.channels.remove(name)
-        if self.log_view.filter == name:
-            self.channel_list.filter = None
-            self.log_view.set_filter(None)
-        self._update_channel_rows()
-        self._listen(name, False)
-
-    def _listen(self, name: str, on: bool, forget: bool = False) -> None:
-        """LISTEN on *name* (or UNLISTEN) on the core; warn when that fails."""
-        command = self.listener.subscribe if on else self.listener.unsubscribe
-        self.core.call(command(name), on_error=partial(self._listen_failed, name, forget))
-
-    def _listen_failed(self, name: str, forget: bool, error: BaseException) -> None:
-        self._toast(f"channel {name!r}: {error}", "pgtail", "warning")
-        if forget:
-            # The server refused the LISTEN and the core forgot the name: so does the UI.
-            self._remove_channel(name)
-
     def on_channel_list_remove_requested(self, message: ChannelList.RemoveRequested) -> None:
-        self._remove_channel(message.name)
+        self.undo.remove_channel(message.name)
 
     def on_channel_list_toggle_requested(self, message: ChannelList.ToggleRequested) -> None:
-        self.channels.switch(message.name, message.listen)
-        self._listen(message.name, message.listen)
-        self._update_channel_rows()
+        self.channel_commands.switch(message.name, message.listen)
 
     def on_channel_list_filter_changed(self, message: ChannelList.FilterChanged) -> None:
         self.log_view.set_filter(message.name)
@@ -351,7 +331,7 @@ class PgtailApp(App[int]):
             self._toast("a replay has no server to look on", severity="warning")
             return
         screen = DiscoveryScreen()
-        self.push_screen(screen, self._add_channel)
+        self.push_screen(screen, self.channel_commands.add)
         self.core.call(inspector.discover(), screen.set_channels, screen.set_error)
 
     def _poll_queue(self) -> None:
@@ -391,7 +371,13 @@ class PgtailApp(App[int]):
             self._toast("already connecting" if busy else "connected: nothing to retry")
 
     def action_clear_log(self) -> None:
-        self.log_view.clear()
+        self.undo.clear_log()
+
+    def action_undo(self) -> None:
+        self.undo.undo()
+
+    def _undo_toast(self, text: str) -> None:
+        self._toast(text, timeout=UNDO_SECONDS)
 
     def action_toggle_sidebar(self) -> None:
         channels = self.channel_list

@@ -28,6 +28,14 @@ from pgtail.ui.widgets.log_lines import MAX_CHANNEL_COLUMN, Line, Skipped, line_
 from pgtail.ui.widgets.palette import channel_style
 
 
+@dataclass(frozen=True)
+class Cleared:
+    """What :meth:`NotificationLog.clear` forgot, kept for :meth:`NotificationLog.restore`."""
+
+    lines: list[Line]
+    not_shown: int
+
+
 class NotificationLog(ScrollView, can_focus=True):
     """A bounded, follow-the-tail log of notifications, with a cursor line."""
 
@@ -127,8 +135,9 @@ class NotificationLog(ScrollView, can_focus=True):
             self.own_pids.add(pid)
             self.refresh()
 
-    def clear(self) -> None:
-        """Forget every line (counters elsewhere are not touched)."""
+    def clear(self) -> Cleared:
+        """Forget every line (counters elsewhere are not touched); returns them, for an undo."""
+        cleared = Cleared(self._all, self.not_shown)
         self._all = []
         self._view = [] if self._filtered else self._all
         self.cursor = None
@@ -138,6 +147,14 @@ class NotificationLog(ScrollView, can_focus=True):
         self._sync_size()
         self._update_titles()
         self.refresh()
+        return cleared
+
+    def restore(self, cleared: Cleared) -> None:
+        """Put cleared lines back, before the lines that arrived since (an undo)."""
+        self._all = cleared.lines + self._all
+        self.not_shown += cleared.not_shown
+        self._trim(self._all)
+        self._refilter()
 
     def set_filter(self, channel: str | None) -> None:
         """Show only *channel*'s lines (None: everything)."""

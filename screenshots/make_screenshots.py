@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 from pgtail.core.backoff import Backoff
 from pgtail.core.listener import ListenerOptions
 from pgtail.core.models import Notification, Phase
+from pgtail.demo.channels import CHANNELS
 from pgtail.settings import OutputMode, Settings
 from pgtail.ui.app import PgtailApp
 from pgtail.ui.launch import make_app
@@ -27,7 +28,6 @@ from tests.harness import PgServer, notify
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-CHANNELS = ("orders", "jobs:insert", "cache.invalidate", "Audit Log")
 TRAFFIC = [
     ("orders", '{"id": 1041, "status": "paid", "total": "129.90"}'),
     ("jobs:insert", '{"job": "send_invoice", "order": 1041}'),

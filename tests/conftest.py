@@ -12,10 +12,19 @@ from collections.abc import Callable, Generator, Iterator
 
 import pytest
 
-from tests.harness.pgbouncer import PgBouncer, PgBouncerUnavailable, PoolMode
-from tests.harness.pgbouncer import _cleanup_live as _cleanup_bouncers
-from tests.harness.pgserver import TEST_PASSWORD, PgServer, notify, reap_stale_temp_dirs
-from tests.harness.pgserver import _cleanup_live_servers as _cleanup_servers
+from tests.harness.pgbouncer import (
+    PgBouncer,
+    PgBouncerUnavailable,
+    PoolMode,
+    cleanup_live_bouncers,
+)
+from tests.harness.pgserver import (
+    TEST_PASSWORD,
+    PgServer,
+    cleanup_live_servers,
+    notify,
+    reap_stale_temp_dirs,
+)
 from tests.harness.proxy import TcpProxy
 
 __all__ = ["notify"]
@@ -65,8 +74,8 @@ def _sigterm_to_interrupt(signum: int, frame: object) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Belt and braces: nothing the harness started may outlive the test session."""
-    _cleanup_bouncers()
-    _cleanup_servers()
+    cleanup_live_bouncers()
+    cleanup_live_servers()
 
 
 # --------------------------------------------------------------------------- servers

@@ -14,6 +14,7 @@ import pytest
 from tests.harness.pgbouncer import PgBouncer
 from tests.harness.pgserver import PgServer, notify
 from tests.harness.proxy import TcpProxy
+from tests.harness.wait import wait_until
 
 
 def _select_one(conninfo: str, **kwargs: object) -> int:
@@ -122,6 +123,8 @@ def test_proxy_forwards_and_drop_all_breaks_connections(
         conn.close()
     assert _select_one(proxy.dsn_for(fresh_pg)) == 1
     with psycopg.connect(proxy.dsn_for(fresh_pg), autocommit=True) as conn2:
+        # The proxy notices the previous connection's close on its own thread.
+        wait_until(lambda: proxy.connection_count == 1, what="only the new connection open")
         assert proxy.drop_all(rst=False) == 1
         with pytest.raises(psycopg.OperationalError):
             conn2.execute("SELECT 1")

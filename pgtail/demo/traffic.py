@@ -1,9 +1,8 @@
 """The demo's database: a small shop schema whose triggers NOTIFY, and a traffic generator.
 
 The notifications come from triggers calling ``pg_notify`` with JSON built by the server, as
-they do in real applications, rather than from a script calling NOTIFY directly. The channel
-names have the shapes seen in the wild: a plain word, ``table:event``, dotted, and one with a
-space and capitals (only reachable quoted in LISTEN: it shows off pgtail's exact channel names).
+they do in real applications, rather than from a script calling NOTIFY directly, on the
+channels of :mod:`pgtail.demo.channels`.
 """
 
 from __future__ import annotations
@@ -15,8 +14,8 @@ from collections.abc import Callable
 
 import psycopg
 
-from pgtail.demo import CHANNELS
-from pgtail.demo.server import ServerError
+from pgtail.demo.channels import CHANNELS
+from pgtail.demo.processes import ServerError
 
 __all__ = ["CHANNELS", "SCHEMA", "TrafficGenerator", "create_schema", "stop_quietly"]
 

@@ -26,11 +26,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pgtail.demo import CHANNELS
-from pgtail.demo.server import TEMP_PREFIX
+from pgtail.demo.binaries import FORCE_EMBEDDED_ENV
+from pgtail.demo.channels import CHANNELS
+from pgtail.demo.server import OWNER_FILE, TEMP_PREFIX
+from tests.harness.cli import ROOT, pgtail_command, pgtail_env
 
-ROOT = Path(__file__).resolve().parent.parent
-COMMAND = [sys.executable, "-m", "pgtail", "--demo"]
+COMMAND = pgtail_command("--demo")
 #: Starting includes initdb; generous for a loaded machine, but a healthy run takes ~2 s.
 STARTUP_TIMEOUT = 30.0
 
@@ -39,14 +40,10 @@ pytestmark = pytest.mark.timeout(90)
 
 def _env() -> dict[str, str]:
     # No libpq variables from the developer; PGTAIL_EMBEDDED_POSTGRES may pick the binaries.
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("PG") or k == "PGTAIL_EMBEDDED_POSTGRES"
-    }
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["TERM"] = "xterm-256color"
-    return env
+    extra = {"TERM": "xterm-256color"}
+    if FORCE_EMBEDDED_ENV in os.environ:
+        extra[FORCE_EMBEDDED_ENV] = os.environ[FORCE_EMBEDDED_ENV]
+    return pgtail_env(**extra)
 
 
 # --------------------------------------------------------------------------- processes
@@ -64,8 +61,13 @@ def _stat(pid: int) -> tuple[int, int] | None:
     return int(fields[1]), int(fields[19])
 
 
-def _uid(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+def _uid(pid: int) -> int | None:
+    """The real uid of a live process, or None once it is gone (a backend may end any time)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
         if line.startswith("Uid:"):
             return int(line.split()[1])
     raise AssertionError(f"no Uid line for {pid}")
@@ -86,7 +88,7 @@ def _demo_dir(owner: int) -> str | None:
     for base in {"/tmp", tempfile.gettempdir()}:
         for path in glob.glob(os.path.join(base, TEMP_PREFIX + "*")):
             with contextlib.suppress(OSError, ValueError):
-                if int(Path(path, "owner.pid").read_text()) == owner:
+                if int(Path(path, OWNER_FILE).read_text()) == owner:
                     return path
     return None
 
@@ -137,6 +139,13 @@ class Running:
         assert not os.path.exists(self.directory), f"{self.directory} left behind"
 
 
+def _start(mode: str, stdout: int = subprocess.PIPE) -> subprocess.Popen[str]:
+    """``pgtail --demo <mode>``, its stderr a pipe."""
+    return subprocess.Popen(
+        [*COMMAND, mode], stdout=stdout, stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT
+    )
+
+
 @contextlib.contextmanager
 def _killing(proc: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
     try:
@@ -162,14 +171,7 @@ def _drain(stream: object, into: list[str]) -> threading.Thread:
 
 
 def test_json_shows_traffic_on_every_channel_and_cleans_up_at_end_of_pipe() -> None:
-    proc = subprocess.Popen(
-        [*COMMAND, "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
+    proc = _start("--json")
     errors: list[str] = []
     with _killing(proc):
         assert proc.stdout is not None
@@ -178,7 +180,9 @@ def test_json_shows_traffic_on_every_channel_and_cleans_up_at_end_of_pipe() -> N
         run.wait_ready(lambda: proc.poll() is None, lambda: None)
         if os.geteuid() == 0:
             # initdb refuses root; the server must run as an existing unprivileged account.
-            assert all(_uid(pid) != 0 for pid in run.processes)
+            uids = {pid: _uid(pid) for pid in run.processes}
+            assert uids[run.postmaster] is not None
+            assert all(uid != 0 for uid in uids.values()), uids
         seen: set[str] = set()
         deadline = time.monotonic() + 15
         while seen != set(CHANNELS) and time.monotonic() < deadline:
@@ -200,14 +204,7 @@ def test_json_shows_traffic_on_every_channel_and_cleans_up_at_end_of_pipe() -> N
     ids=["SIGINT", "SIGTERM", "SIGHUP"],
 )
 def test_signal_stops_server_and_removes_directory(sig: signal.Signals, mode: str) -> None:
-    proc = subprocess.Popen(
-        [*COMMAND, mode],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
+    proc = _start(mode)
     lines: list[str] = []
     errors: list[str] = []
     with _killing(proc):
@@ -228,14 +225,7 @@ def test_signal_stops_server_and_removes_directory(sig: signal.Signals, mode: st
 
 def test_signal_during_startup_leaves_nothing() -> None:
     """SIGTERM while initdb or the server is still starting: nothing may be left either."""
-    proc = subprocess.Popen(
-        [*COMMAND, "--json"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
+    proc = _start("--json", stdout=subprocess.DEVNULL)
     errors: list[str] = []
     with _killing(proc):
         _drain(proc.stderr, errors)
@@ -260,10 +250,11 @@ def test_signal_during_startup_leaves_nothing() -> None:
 
 def test_terminal_hangup_stops_server_and_removes_directory() -> None:
     """The SSH session drops: the terminal hangs up and the kernel sends SIGHUP."""
+    env = _env()  # made before the fork: the child only changes directory and execs
     pid, master = pty.fork()
     if pid == 0:  # the child: a session leader whose controlling terminal is the pty
         os.chdir(ROOT)
-        os.execve(sys.executable, COMMAND, _env())
+        os.execve(sys.executable, COMMAND, env)
     output = bytearray()
 
     def pump() -> None:

@@ -11,16 +11,24 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from pgtail.demo.processes import environ_without_pg
+
+#: This checkout: the pgtail that tests (and, by default, benchmarks) run.
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def pgtail_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "pgtail", *args]
 
 
-def pgtail_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    env["PYTHONPATH"] = str(ROOT)
+def pgtail_env(checkout: str | Path = ROOT, **extra: str) -> dict[str, str]:
+    """The caller's environment without ``PG*`` variables, importing pgtail from *checkout*.
+
+    A developer's ``PGHOST`` or ``PGTAIL_DSN`` must not steer the pgtail under test; *extra*
+    adds variables back on purpose.
+    """
+    env = environ_without_pg()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(checkout), env.get("PYTHONPATH")]))
     env.update(extra)
     return env
 

@@ -9,16 +9,50 @@ from types import TracebackType
 
 import psycopg
 
+#: One notification per integer of a range; its payload is the integer as text.
+_NOTIFY_RANGE = "SELECT count(pg_notify(%s, i::text)) FROM generate_series(%s::int, %s::int) AS i"
 
-def send_flood(dsn: str, channel: str, total: int, chunk: int = 100_000, first: int = 1) -> None:
-    """Send payloads ``first .. first + total - 1`` (as text) to *channel*, *chunk* a commit."""
+
+def send_flood(
+    dsn: str, channel: str, total: int, chunk: int = 100_000, first: int = 1
+) -> tuple[float, float]:
+    """Send payloads ``first .. first + total - 1`` (as text) to *channel*, *chunk* a commit.
+
+    Returns when the sending started and ended (``time.monotonic()``, connecting excluded).
+    ``count()`` keeps the result to one row, so the server's replies cost nothing.
+    """
     with psycopg.connect(dsn, autocommit=True) as conn:
-        for start in range(first, first + total, chunk):
-            end = min(start + chunk, first + total) - 1
-            conn.execute(
-                "SELECT pg_notify(%s, i::text) FROM generate_series(%s::int, %s::int) i",
-                (channel, start, end),
-            )
+        start = time.monotonic()
+        for lo in range(first, first + total, chunk):
+            hi = min(lo + chunk, first + total) - 1
+            conn.execute(_NOTIFY_RANGE, (channel, lo, hi))
+        return start, time.monotonic()
+
+
+def send_paced(
+    dsn: str,
+    channel: str,
+    per_second: int,
+    seconds: float,
+    stop: threading.Event,
+    chunk: int = 1000,
+) -> int:
+    """Send payloads 1, 2, ... at about *per_second* for *seconds* (or until *stop*).
+
+    Returns how many were sent.
+    """
+    sent = 0
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        start = time.monotonic()
+        while not stop.is_set() and time.monotonic() - start < seconds:
+            due = int((time.monotonic() - start) * per_second)
+            if due > sent:
+                k = min(chunk, due - sent)
+                conn.execute(_NOTIFY_RANGE, (channel, sent + 1, sent + k))
+                sent += k
+            else:
+                time.sleep(0.002)
+    return sent
 
 
 class QueueWatch:

@@ -9,20 +9,18 @@ password itself).
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import Any, Literal
+from typing import Literal
 
+from pgtail.demo.processes import ExitCleanup, read_log, spawn_daemon, terminate
 from tests.harness.pgserver import (
     PgServer,
     free_port,
@@ -32,7 +30,13 @@ from tests.harness.pgserver import (
     subprocess_env,
 )
 
-__all__ = ["PgBouncer", "PgBouncerError", "PgBouncerUnavailable", "find_pgbouncer"]
+__all__ = [
+    "PgBouncer",
+    "PgBouncerError",
+    "PgBouncerUnavailable",
+    "cleanup_live_bouncers",
+    "find_pgbouncer",
+]
 
 PoolMode = Literal["session", "transaction", "statement"]
 
@@ -57,10 +61,6 @@ def find_pgbouncer() -> str | None:
         if os.access(cand, os.X_OK):
             return cand
     return None
-
-
-_LIVE: set[PgBouncer] = set()
-_LIVE_LOCK = threading.Lock()
 
 
 class PgBouncer:
@@ -173,8 +173,7 @@ class PgBouncer:
             return self
         if not self.base_dir:
             self.base_dir = make_temp_dir("pgtail-bouncer-", self.run_as)
-            with _LIVE_LOCK:
-                _LIVE.add(self)
+            _LIVE.add(self)
         for attempt in range(3):
             if self.port == 0 or attempt > 0:
                 self.port = free_port()
@@ -188,20 +187,13 @@ class PgBouncer:
         raise AssertionError("unreachable")
 
     def _spawn(self, timeout: float = 10) -> None:
-        kwargs: dict[str, Any] = {}
-        if self.run_as is not None:
-            kwargs.update(self.run_as.popen_kwargs())
-        with open(self.log_file, "ab") as log:
-            proc = subprocess.Popen(
-                [self.binary, self.ini_path],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=subprocess_env(),
-                cwd=self.base_dir,
-                start_new_session=True,
-                **kwargs,
-            )
+        proc = spawn_daemon(
+            [self.binary, self.ini_path],
+            log_file=self.log_file,
+            cwd=self.base_dir,
+            user=self.run_as,
+            env=subprocess_env(),
+        )
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
@@ -212,8 +204,7 @@ class PgBouncer:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                proc.kill()
-                proc.wait(5)
+                terminate(proc, signal.SIGKILL, timeout=5)
                 raise PgBouncerError(
                     f"pgbouncer did not listen within {timeout}s\n{self.log_text()}"
                 )
@@ -223,23 +214,15 @@ class PgBouncer:
     def stop(self) -> None:
         """Shut PgBouncer down at once (SIGTERM), closing all client connections."""
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        if proc is not None:
+            terminate(proc, signal.SIGTERM, timeout=10)
 
     def cleanup(self) -> None:
         """Stop and delete the temporary directory."""
         self.stop()
         if self.base_dir:
             shutil.rmtree(self.base_dir, ignore_errors=True)
-        with _LIVE_LOCK:
-            _LIVE.discard(self)
+        _LIVE.discard(self)
 
     close = cleanup
 
@@ -278,11 +261,7 @@ class PgBouncer:
         return proc.stdout.rstrip("\n")
 
     def log_text(self) -> str:
-        try:
-            with open(self.log_file, encoding="utf-8", errors="replace") as fh:
-                return fh.read()
-        except OSError:
-            return ""
+        return read_log(self.log_file)
 
     def __enter__(self) -> PgBouncer:
         return self.start()
@@ -299,12 +278,7 @@ class PgBouncer:
         return f"<PgBouncer {self.host}:{self.port} {self.pool_mode} -> {self.pg!r}>"
 
 
-def _cleanup_live() -> None:
-    with _LIVE_LOCK:
-        bouncers = list(_LIVE)
-    for bouncer in bouncers:
-        with contextlib.suppress(Exception):
-            bouncer.cleanup()
-
-
-atexit.register(_cleanup_live)
+#: Every PgBouncer with a directory on disk; stopped and removed at exit if still there.
+_LIVE: ExitCleanup[PgBouncer] = ExitCleanup()
+#: Stop and remove every PgBouncer still here.
+cleanup_live_bouncers = _LIVE.cleanup_all

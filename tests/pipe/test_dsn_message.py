@@ -7,7 +7,7 @@ import pytest
 
 from pgtail.core.dsn import DsnError, parse
 from tests.harness.cli import run_pgtail
-from tests.ui.pty_terminal import PtyPgtail
+from tests.harness.pty import PtyPgtail
 
 BAD = [
     ("dbnme=x", 'invalid connection option "dbnme"'),

@@ -12,7 +12,7 @@ import pytest
 from tests.harness import PgServer, notify
 from tests.harness.flood import QueueWatch, send_flood
 from tests.harness.pgserver import TEST_PASSWORD
-from tests.ui.pty_terminal import PtyPgtail
+from tests.harness.pty import PtyPgtail
 
 #: (payload, what must never be written raw, what the screen shows instead)
 HOSTILE: list[tuple[str, bytes, str]] = [

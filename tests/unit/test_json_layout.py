@@ -8,12 +8,12 @@ import time
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pgtail.core.models import MAX_PAYLOAD_BYTES
 from pgtail.core.text import is_safe
-from pgtail.ui.state.json_layout import KEY, NUMBER, SPACE, STRING, NotJson, layout, reindent
+from pgtail.ui.state.json_layout import KEY, NUMBER, PUNCT, SPACE, STRING, NotJson, layout, reindent
 from pgtail.ui.state.payload_views import CONTROL, payload_form, plain_text
 
 EXAMPLE = '{"amount": 10.50, "qty": 1.0, "a": 1, "a": 2, "f": 1e3, "s": "caf\\u00e9", "nan": NaN}'
@@ -21,7 +21,10 @@ EXAMPLE = '{"amount": 10.50, "qty": 1.0, "a": 1, "a": 2, "f": 1e3, "s": "caf\\u0
 
 def compact(text: str) -> str:
     """*text* without the whitespace between tokens."""
-    return "".join(piece for piece, kind in layout(text) if kind != SPACE).replace(": ", ":")
+    # The layout writes a colon as ": "; only that punctuation is compacted, never a string.
+    return "".join(
+        piece.strip() if kind == PUNCT else piece for piece, kind in layout(text) if kind != SPACE
+    )
 
 
 # --------------------------------------------------------------------------- tokens unchanged
@@ -181,7 +184,7 @@ def test_not_json_says_why(text: str, reason: str) -> None:
         layout(text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(st.text(alphabet="{}[]:,\"\\ 0123456789.eE+-truefalsnNIfiy'\tu\x01", max_size=24))
 def test_accepts_exactly_what_a_strict_parser_accepts(text: str) -> None:
     def no_constants(word: str) -> Any:
@@ -212,15 +215,16 @@ json_data = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(json_data, st.booleans())
+@example({": ": None}, False)  # a key holding the colon-and-space the layout writes
 def test_reindenting_changes_only_whitespace(data: object, ensure_ascii: bool) -> None:
     text = json.dumps(data, ensure_ascii=ensure_ascii)
     assert compact(text) == json.dumps(data, ensure_ascii=ensure_ascii, separators=(",", ":"))
     assert reindent(text) == json.dumps(data, ensure_ascii=ensure_ascii, indent=2)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "\u00e9"]), st.integers(-5, 5)), max_size=6))
 def test_duplicate_keys_stay_in_order(pairs: list[tuple[str, int]]) -> None:
     text = "{" + ",".join(f'"{k}":{v}' for k, v in pairs) + "}"

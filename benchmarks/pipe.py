@@ -1,0 +1,116 @@
+"""Pipe mode measured: ``pgtail --json`` as a subprocess, its stdout a pipe this process counts.
+
+Counting is one ``os.read`` of up to 1 MiB and one ``bytes.count`` per read, a few percent of
+one core at these rates; pgtail itself writes each batch with a single ``write``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.report import Figure, Report, Target, rate
+from benchmarks.sending import CHANNEL, Sender, timeout_for
+from pgtail.demo.processes import terminate
+from tests.harness.cli import pgtail_command, pgtail_env
+from tests.harness.pgserver import PgServer
+
+__all__ = ["PIPE", "PIPE_VS_SENDER", "measure_pipe"]
+
+PIPE = Figure("pgtail --json (pipe)", Target(">=", 1.30, "x", decimals=2))
+"""Its rate relative to the raw baseline's."""
+PIPE_VS_SENDER = Figure("  time vs its sender's time", Target("<=", 1.25, "x", decimals=2))
+
+
+def measure_pipe(
+    pg: PgServer,
+    n: int,
+    baseline: float,
+    report: Report,
+    checkout: Path,
+    profile: str | None = None,
+) -> None:
+    """``pgtail --json`` of *checkout* into a pipe, from the first NOTIFY to the N-th line."""
+    proc = subprocess.Popen(
+        pgtail_command("--json", "--dsn", pg.dsn, "-c", CHANNEL),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=pgtail_env(checkout),
+        cwd=checkout,  # ``-m`` puts the working directory first on sys.path
+    )
+    spy = None
+    try:
+        assert proc.stdout is not None
+        _wait_stderr(proc, b"connected to", 15)
+        if profile:
+            # Collapsed stacks of the pgtail process, for flamegraph.pl or speedscope.
+            spy_args = ["record", "--nonblocking", "--format", "raw", "--rate", "250"]
+            spy = subprocess.Popen(
+                ["py-spy", *spy_args, "-o", profile, "--pid", str(proc.pid)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(1.0)
+        sender = Sender(pg.dsn, n)
+        sender.start()
+        fd = proc.stdout.fileno()
+        count = 0
+        first = last = b""
+        deadline = time.monotonic() + timeout_for(n)
+        while count < n and time.monotonic() < deadline:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            if not first:
+                first = chunk[: chunk.find(b"\n") + 1]
+            count += chunk.count(b"\n")
+            last = chunk
+        end = time.monotonic()
+        sender.finish()
+        report.counts["pipe"] = count
+        seconds = end - sender.start_at
+        ratio = baseline / seconds
+        report.add(PIPE, rate(count, seconds), ratio=f"{ratio:.2f}x", measured=ratio)
+        vs_sender = seconds / sender.seconds
+        report.add(
+            PIPE_VS_SENDER,
+            f"{vs_sender:.2f}x (sender {sender.seconds:.2f} s)",
+            measured=vs_sender,
+        )
+        _check_json_lines(first, last.rstrip(b"\n").rsplit(b"\n", 1)[-1], n)
+    finally:
+        if proc.poll() is None:
+            terminate(proc, signal.SIGTERM, timeout=5)
+        if spy is not None:
+            spy.wait(30)
+
+
+def _wait_stderr(proc: subprocess.Popen[bytes], pattern: bytes, timeout: float) -> list[bytes]:
+    """Read stderr lines until one contains *pattern*; the rest is drained by a thread."""
+    assert proc.stderr is not None
+    seen: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if pattern in line:
+            threading.Thread(
+                target=seen.extend, args=(iter(proc.stderr.readline, b""),), daemon=True
+            ).start()
+            return seen
+    raise RuntimeError(
+        f"pgtail did not report {pattern!r}: {b''.join(seen).decode(errors='replace')}"
+    )
+
+
+def _check_json_lines(first: bytes, last: bytes, n: int) -> None:
+    if n and (json.loads(first)["payload"] != "1" or json.loads(last)["payload"] != str(n)):
+        raise RuntimeError(f"unexpected output: first {first!r}, last {last!r}")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from pgtail import __version__
 from pgtail.settings import OutputMode, Settings
+from pgtail.shutdown import exit_code
 
 EXIT_USAGE = 2
 
@@ -159,8 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.demo:
         from pgtail.demo import run_demo
 
-        return run_demo(settings, _run)
-    return _run(settings)
+        return exit_code(run_demo(settings, _run))
+    return exit_code(_run(settings))
 
 
 def _run(settings: Settings) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 
 from pgtail.core.dsn import Dsn, DsnError, parse
 from pgtail.core.listener import ListenerOptions
@@ -14,6 +15,7 @@ from pgtail.core.text import escape
 from pgtail.core.wiring import Wiring, wire
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import Settings
+from pgtail.shutdown import cleanups, ended_by_hangup
 from pgtail.ui.app import ListenerFactory, PgtailApp
 from pgtail.ui.bridge import Source
 
@@ -62,10 +64,26 @@ def run(settings: Settings) -> int:
         what = exc.strerror or str(exc)
         print(f"pgtail: error: {escape(str(exc.filename or ''))}: {escape(what)}", file=sys.stderr)
         return EXIT_FAILED
-    result = app.run()
+    stop_core = cleanups.add(lambda: app.core.stop(timeout=0.3))
+    terminal = sys.__stdin__.fileno() if sys.__stdin__ and sys.__stdin__.isatty() else None
+    try:
+        with ended_by_hangup(partial(_ask_to_exit, app), watch=terminal):
+            result = app.run()
+    finally:
+        # Normally the app stopped it on its way out; after an interrupted start, not.
+        stop_core()
     if app.core.failed:
         state = app.core.final_state
         reason = state.last_error if state is not None else None
         print(f"pgtail: error: {escape(reason or 'connection failed')}", file=sys.stderr)
         return EXIT_FAILED
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _ask_to_exit(app: PgtailApp) -> bool:
+    """From another thread: ask the app to exit; False while it is not running yet (or any
+    more), so the caller asks again."""
+    if not app.is_running:
+        return False
+    app.call_later(app.exit)
+    return True

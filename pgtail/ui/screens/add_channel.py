@@ -35,7 +35,10 @@ class AddChannelScreen(ModalScreen[str | None]):
         with Vertical(id="add-dialog"):
             yield Label("Listen on channel (exact name; Enter adds, Escape cancels)")
             yield CompletingInput(
-                lambda: self.names, placeholder="channel name (Tab completes)", id="add-input"
+                lambda: self.names,
+                leave="Escape cancels",
+                placeholder="channel name (Tab completes)",
+                id="add-input",
             )
             yield Label(f"0/{MAX_CHANNEL_BYTES} bytes", id="add-bytes")
             yield Label("", id="add-error")

@@ -22,8 +22,8 @@ from pgtail.core.text import escape
 from pgtail.ui.state.completion import Completer, Completion
 from pgtail.ui.widgets.safe_input import SafeInput
 
-#: Said when Tab has nothing to complete where the cursor is.
-ONLY_NAMES = "Tab completes channel names · Escape leaves the bar"
+#: How to get out of a bar, now that Tab does not.
+LEAVE = "Escape leaves the bar"
 
 
 def show_hint(label: Label, text: Content | None) -> None:
@@ -51,10 +51,14 @@ class CompletingInput(SafeInput):
         Binding("shift+tab", "complete(-1)", "Complete backwards", show=False),
     ]
 
-    def __init__(self, names: Callable[[], Iterable[str]], **kwargs: Any) -> None:
+    def __init__(
+        self, names: Callable[[], Iterable[str]], leave: str = LEAVE, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.names = names
         """The candidates, asked for at each Tab."""
+        self.leave = leave
+        """How to get out, said with what Tab could not do."""
         self._completer = Completer()
         self._last: Completion | None = None
         self._value_by_tab: str | None = None
@@ -83,16 +87,16 @@ class CompletingInput(SafeInput):
         last = self._last if self.value == self._value_by_tab else None
         word = last.word if last is not None else self.completion_word()
         if word is None:
-            self._hint(Content(ONLY_NAMES))
+            self._hint(Content(f"Tab completes channel names · {self.leave}"))
             return
         completion = self._completer.press(word, self.names(), step)
         if completion is None:
             self._last = None
-            self._hint(Content(f"no channel name starts with {escape(word)!r} · Escape leaves"))
+            self._hint(Content(f"no channel name starts with {word!r} · {self.leave}"))
             return
         value = self.with_completion(completion)
         if completion.unique and last is not None and value == self.value:
-            self._hint(Content("no other channel name matches · Escape leaves the bar"))
+            self._hint(Content(f"no other channel name matches · {self.leave}"))
             return
         self._last, self._value_by_tab = completion, value
         self.value = value

@@ -8,6 +8,17 @@ import sys
 from collections.abc import Sequence
 
 from pgtail import __version__
+from pgtail.completion import SHELLS, CompletionAction
+from pgtail.config import (
+    Config,
+    ConfigError,
+    Options,
+    Profile,
+    default_path,
+    describe_profiles,
+    load,
+    profile_names,
+)
 from pgtail.settings import OutputMode, Settings
 from pgtail.shutdown import exit_code
 
@@ -26,15 +37,20 @@ connection:
   --dsn takes a libpq conninfo string ("host=db user=app dbname=shop") or a URI
   ("postgresql://app@db/shop"). Without --dsn, PGTAIL_DSN is used, then libpq's own defaults:
   PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSERVICE (service files) and ~/.pgpass.
+  -P NAME uses [profile.NAME] of the config file ($XDG_CONFIG_HOME/pgtail/config.toml, or
+  ~/.config/pgtail/config.toml): its dsn or service, channels and defaults; the command line
+  wins over the profile, the profile over the file's top-level defaults.
 
 exit codes:
-  0  stopped cleanly (q, Ctrl+C, end of a pipe)
+  0  stopped cleanly (q, Ctrl+C, end of a pipe); --check found no problem
+  1  --check found a problem
   2  bad arguments, or an error retrying cannot fix (authentication, missing database, standby)
 
 examples:
   pgtail --dsn postgresql://app@db/shop -c orders -c 'jobs:insert'
   pgtail -c orders --json | jq -r .payload
   PGSERVICE=staging pgtail -c cache.invalidate --plain | grep user:42
+  pgtail --check -c orders          # why does my listener get nothing?
   pgtail --demo
 """
 
@@ -73,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scrollback",
         type=_positive_int,
-        default=10_000,
+        default=None,
         metavar="N",
         help="lines the UI's log keeps (default: 10000)",
     )
@@ -99,6 +115,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--to", metavar="DSN", dest="replay_to", help="with --replay: send the recording to DSN"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="diagnose LISTEN/NOTIFY on the server (delivery, queue, each -c channel) and exit:"
+        " 0 all ok, 1 a problem found, 2 cannot connect",
+    )
+    parser.add_argument(
+        "-P", "--profile", metavar="NAME", help="use [profile.NAME] of the config file"
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the config file (default: $XDG_CONFIG_HOME/pgtail/config.toml)",
+    )
+    parser.add_argument(
+        "--list-profiles", action="store_true", help="list the config file's profiles and exit"
+    )
+    # One profile name a line, for the shell completion scripts.
+    parser.add_argument("--profile-names", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--completion",
+        choices=SHELLS,
+        action=CompletionAction,
+        metavar="SHELL",
+        help="print a completion script for bash, zsh or fish and exit",
+    )
     parser.add_argument("--version", action="version", version=f"pgtail {__version__}")
     return parser
 
@@ -116,12 +158,17 @@ def _positive_int(text: str) -> int:
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     parser = build_parser()
     args = parser.parse_args(argv)
+    config, profile = _config(parser, args)
+    if args.demo and args.profile:
+        parser.error("--demo starts its own server: leave out --profile")
     if args.demo and args.dsn:
         parser.error("--demo starts its own server: leave out --dsn")
     if args.replay_to and not args.replay:
         parser.error("--to goes with --replay FILE")
     if args.replay and (args.demo or args.record):
         parser.error("--replay shows a recording: leave out --demo and --record")
+    if args.check and (args.demo or args.replay or args.record):
+        parser.error("--check diagnoses a server: leave out --demo, --replay and --record")
     if args.sender and not args.json:
         parser.error("--sender adds a field to --json output: add --json")
     if args.json:
@@ -131,19 +178,43 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     else:
         mode = OutputMode.TUI
     channels = tuple(dict.fromkeys([*args.channels, *args.channels_pos]))
+    # Command line > profile > the file's defaults > built-in.
+    given = Options(fps=args.fps, scrollback=args.scrollback, sender=args.sender or None)
+    options = given.over(profile.options if profile else Options()).over(config.defaults)
+    dsn = args.dsn or (profile.dsn if profile else None) or os.environ.get("PGTAIL_DSN")
     return Settings(
-        dsn=None if args.demo else args.dsn or os.environ.get("PGTAIL_DSN") or None,
-        channels=channels,
+        dsn=None if args.demo else dsn or None,
+        channels=channels or (profile.channels if profile else ()),
         mode=mode,
-        scrollback=args.scrollback,
-        color=not os.environ.get("NO_COLOR"),
+        scrollback=options.scrollback or 10_000,
+        color=not os.environ.get("NO_COLOR") and options.color is not False,
         demo=args.demo,
         record=args.record,
         replay=args.replay,
         replay_to=args.replay_to,
-        show_sender=args.sender,
-        fps=args.fps or _default_fps(),
+        show_sender=bool(options.sender) and mode is OutputMode.JSON,
+        sender_column=bool(options.sender),
+        fps=options.fps or _default_fps(),
+        check=args.check,
     )
+
+
+def _config(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[Config, Profile | None]:
+    """The config file and the chosen profile; --list-profiles and --profile-names end here.
+    A bad file is one line on stderr and exit status 2."""
+    try:
+        config = load(args.config)
+        if args.list_profiles or args.profile_names:
+            lines = profile_names(config) if args.profile_names else describe_profiles(config)
+            sys.stdout.writelines(f"{line}\n" for line in lines)
+            if not lines and args.list_profiles:
+                sys.stderr.write(f"pgtail: no profiles in {config.path or default_path()}\n")
+            parser.exit(0)
+        return config, config.profile(args.profile) if args.profile else None
+    except ConfigError as exc:
+        parser.exit(2, f"pgtail: error: {exc}\n")
 
 
 def _default_fps() -> int:
@@ -166,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(settings: Settings) -> int:
     try:
+        if settings.check:
+            from pgtail.pipe.check_report import run as run_check
+
+            return run_check(settings)
         if settings.replay and settings.replay_to:
             from pgtail.pipe.replay import send_recording
 

@@ -34,6 +34,10 @@ class Settings:
     """With ``replay``: the database to send the recording to."""
     show_sender: bool = False
     """Pipe mode: add who sent each notification (``--sender``)."""
+    sender_column: bool = False
+    """The UI starts with the sender column shown (``sender = true`` in the config file)."""
     fps: int = 4
     """How often the log repaints while notifications flood in (frames per second); single
     notifications are shown at once. Bounds what pgtail writes to a slow terminal link."""
+    check: bool = False
+    """Diagnose LISTEN/NOTIFY on the server once and exit (``--check``)."""

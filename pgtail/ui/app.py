@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
@@ -42,6 +42,7 @@ from pgtail.ui.channel_commands import ChannelCommands
 from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.messages import CoreEvent, InboxReady
+from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
 from pgtail.ui.screens.detail import DetailScreen
 from pgtail.ui.screens.discovery import DiscoveryScreen
@@ -53,7 +54,9 @@ from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.state.undo import UNDO_SECONDS
 from pgtail.ui.undo import Undo
 from pgtail.ui.widgets.channel_list import ChannelList
+from pgtail.ui.widgets.channel_strip import ChannelStrip
 from pgtail.ui.widgets.filter_bar import FilterBar
+from pgtail.ui.widgets.main_area import MainArea
 from pgtail.ui.widgets.notification_log import NotificationLog
 from pgtail.ui.widgets.notify_bar import NotifyBar
 from pgtail.ui.widgets.status_line import StatusLine
@@ -70,6 +73,8 @@ class PgtailApp(App[int]):
     CSS_PATH = "pgtail.tcss"
     TITLE = "pgtail"
     ENABLE_COMMAND_PALETTE = True
+    remembering: Remembering | None = None
+    """The theme and NOTIFY history of earlier runs; set by the command (tests leave it out)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
@@ -137,20 +142,22 @@ class PgtailApp(App[int]):
         self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
         self.notify_bar = NotifyBar(self.channels.names, id="notify")
         self.log_view.senders = self.senders.known
+        self.log_view.show_senders = self.settings.sender_column
         self.filter_bar = FilterBar(self.channels.names, id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
+        strip = ChannelStrip(color=self.settings.color, id="channel-strip")
+        self.main = MainArea(self.channel_list, strip, self.log_view, id="main")
+        """The channel list (or, when narrow, a one-line summary) and the log."""
         self.channel_commands = ChannelCommands(
             self.channels,
-            self.channel_list,
+            self.main,
             self.log_view,
             self.listener,
             self.core,
             warn=lambda text, severity: self._toast(text, "pgtail", severity),
         )
         self.undo = Undo(self.log_view, self.channel_commands, self._undo_toast)
-        with Horizontal(id="main"):
-            yield self.channel_list
-            yield self.log_view
+        yield self.main
         with Vertical(id="bottom"):
             yield self.filter_bar
             yield self.notify_bar
@@ -159,7 +166,7 @@ class PgtailApp(App[int]):
 
     def on_mount(self) -> None:
         self.channel_list.border_title = "channels"
-        self._update_channel_rows()
+        self.channel_commands.show_rows()
         self.core.start()
         if self.sender is not None:
             self.core.call(self.sender.connect(), self.log_view.mark_own)
@@ -170,6 +177,8 @@ class PgtailApp(App[int]):
             self._announce_replay(self.listener)
         self.set_interval(STATUS_INTERVAL, self._status_tick)
         self.log_view.focus()
+        if self.remembering is not None:
+            self.remembering.restore(self)
 
     async def on_unmount(self) -> None:
         await self.core.shutdown(self.sender, self.inspector)
@@ -205,7 +214,7 @@ class PgtailApp(App[int]):
             self.channels.count(drained.counts, drained.last_seen, drained.total)
         due = self.pacer.tick()
         if due.rows:
-            self._update_channel_rows()
+            self.channel_commands.show_rows()
         if due.status:
             self.status_line.sample(self.channels.total, len(self.channels.listening))
             if self.log_view.show_senders:
@@ -222,7 +231,7 @@ class PgtailApp(App[int]):
         elif isinstance(event, ChannelsChanged):
             # Rows are the user's to add and remove; the core only says what is listened on.
             self.channels.listening = event.listening
-            self._update_channel_rows()
+            self.channel_commands.show_rows()
             self.status_line.set_counts(self.channels.total, len(self.channels.listening))
         elif isinstance(event, ListenerWarning):
             self._toast(event.message, "pgtail", "warning")
@@ -243,9 +252,6 @@ class PgtailApp(App[int]):
         self.notify(escape(text), title=title, severity=severity, timeout=timeout, markup=False)
 
     # ---- channel commands ---------------------------------------------------------------------
-
-    def _update_channel_rows(self) -> None:
-        self.channel_commands.show_rows()
 
     def action_add_channel(self) -> None:
         screen = AddChannelScreen(self.channels.names())
@@ -380,10 +386,7 @@ class PgtailApp(App[int]):
         self._toast(text, timeout=UNDO_SECONDS)
 
     def action_toggle_sidebar(self) -> None:
-        channels = self.channel_list
-        channels.display = not channels.display
-        if not channels.display and channels.has_focus:
-            self.log_view.focus()
+        self.main.toggle_channels()
 
     async def action_quit(self) -> None:
         self.exit(self.exit_code)

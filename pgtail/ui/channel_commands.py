@@ -15,7 +15,7 @@ from textual.notifications import SeverityLevel
 from pgtail.ui.bridge import CoreThread, Source
 from pgtail.ui.state.channel_book import ChannelBook
 from pgtail.ui.state.undo import RemovedChannel
-from pgtail.ui.widgets.channel_list import ChannelList
+from pgtail.ui.widgets.main_area import MainArea
 from pgtail.ui.widgets.notification_log import NotificationLog
 
 Warn = Callable[[str, SeverityLevel], object]
@@ -28,7 +28,7 @@ class ChannelCommands:
     def __init__(
         self,
         book: ChannelBook,
-        rows: ChannelList,
+        rows: MainArea,
         log: NotificationLog,
         listener: Source,
         core: CoreThread,
@@ -36,6 +36,7 @@ class ChannelCommands:
     ) -> None:
         self.book = book
         self.rows = rows
+        """Where the rows are shown: the channel list, or the one-line strip."""
         self.log = log
         self.listener = listener
         self.core = core
@@ -68,7 +69,7 @@ class ChannelCommands:
         )
         self.book.remove(name)
         if removed.filtered:
-            self.rows.filter = None
+            self.rows.channel_list.filter = None
             self.log.set_filter(None)
         self.show_rows()
         self._listen(name, False)
@@ -82,7 +83,7 @@ class ChannelCommands:
         if removed.listening:
             self._listen(name, True, forget=True)
         if removed.filtered:
-            self.rows.filter = name
+            self.rows.channel_list.filter = name
             self.log.set_filter(name)
         self.show_rows()
 

@@ -14,10 +14,12 @@ from pgtail.core.replay_source import ReplaySource
 from pgtail.core.text import escape
 from pgtail.core.wiring import Wiring, wire
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
+from pgtail.remembered import StateFile
 from pgtail.settings import Settings
 from pgtail.shutdown import cleanups, ended_by_hangup
 from pgtail.ui.app import ListenerFactory, PgtailApp
 from pgtail.ui.bridge import Source
+from pgtail.ui.remembering import Remembering
 
 
 def make_app(
@@ -64,6 +66,9 @@ def run(settings: Settings) -> int:
         what = exc.strerror or str(exc)
         print(f"pgtail: error: {escape(str(exc.filename or ''))}: {escape(what)}", file=sys.stderr)
         return EXIT_FAILED
+    # Neither a throw-away demo server nor a replay has a history worth keeping.
+    server = None if settings.demo or app.dsn is None else app.dsn.display
+    app.remembering = Remembering(StateFile(), server)
     stop_core = cleanups.add(lambda: app.core.stop(timeout=0.3))
     terminal = sys.__stdin__.fileno() if sys.__stdin__ and sys.__stdin__.isatty() else None
     try:
@@ -72,6 +77,8 @@ def run(settings: Settings) -> int:
     finally:
         # Normally the app stopped it on its way out; after an interrupted start, not.
         stop_core()
+    for warning in app.remembering.save(app):
+        print(f"pgtail: warning: {escape(warning)}", file=sys.stderr)
     if app.core.failed:
         state = app.core.final_state
         reason = state.last_error if state is not None else None

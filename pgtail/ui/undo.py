@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pgtail.ui.channel_commands import ChannelCommands
+from pgtail.ui.state.log_store import Cleared
 from pgtail.ui.state.undo import RemovedChannel, UndoBook
-from pgtail.ui.widgets.notification_log import Cleared, NotificationLog
+from pgtail.ui.widgets.notification_log import NotificationLog
 
 
 class Undo:

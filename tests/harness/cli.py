@@ -3,10 +3,13 @@ running process whose stdout is read line by line."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,14 +24,24 @@ def pgtail_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "pgtail", *args]
 
 
+def _empty_xdg_homes() -> tuple[str, str]:
+    """Empty config and state directories of one pgtail's own, removed when the tests end."""
+    path = tempfile.mkdtemp(prefix="pgtail-xdg-")
+    atexit.register(shutil.rmtree, path, True)
+    return os.path.join(path, "config"), os.path.join(path, "state")
+
+
 def pgtail_env(checkout: str | Path = ROOT, **extra: str) -> dict[str, str]:
     """The caller's environment without ``PG*`` variables, importing pgtail from *checkout*.
 
-    A developer's ``PGHOST`` or ``PGTAIL_DSN`` must not steer the pgtail under test; *extra*
-    adds variables back on purpose.
+    A developer's ``PGHOST``, ``PGTAIL_DSN`` or ``~/.config/pgtail/config.toml`` must not steer
+    the pgtail under test, nor one pgtail's remembered state (``$XDG_STATE_HOME``) the next:
+    the XDG homes are empty directories of each call's own. *extra* adds variables back on
+    purpose.
     """
     env = environ_without_pg()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(checkout), env.get("PYTHONPATH")]))
+    env["XDG_CONFIG_HOME"], env["XDG_STATE_HOME"] = _empty_xdg_homes()
     env.update(extra)
     return env
 

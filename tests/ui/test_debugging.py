@@ -151,7 +151,7 @@ async def test_discovery_finds_trigger_and_listener_and_subscribes(pg) -> None: 
 
 async def test_rates_and_sparkline_in_the_channel_row(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "dbg:rate")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:  # wide enough for the channel list
         await wait_for(pilot, lambda: "dbg:rate" in app.channels.listening, what="listening")
         with psycopg.connect(pg.dsn, autocommit=True) as conn:
             conn.execute("SELECT pg_notify('dbg:rate', i::text) FROM generate_series(1, 20) i")

@@ -23,7 +23,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("c", "clear the log"),
             ("u", "undo a clear or a removal (for 10 s)"),
             ("r", "reconnect now, not after the wait"),
-            ("s", "show / hide the channel list"),
+            ("s", "open (and go to) / hide the channel list"),
             ("/", "filter the log: text, or /regex/ (Escape clears)"),
             ("w", "show / hide who sent each line"),
             ("D", "discover channels in use on the server"),
@@ -36,9 +36,13 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Up, Down", "move the selected line (pauses following)"),
             ("Enter, double click", "the whole notification (x hex, y copy)"),
+            ("Enter, none selected", "the newest notification"),
+            ("Enter on a gap line", "what the gap means"),
+            ("W", "wrap: every payload whole"),
+            ("Left, Right", "scroll the payloads sideways"),
             ("PgUp, PgDn, Home", "scroll (scrolling up pauses following)"),
             ("End, f", "follow new lines again"),
-            ("↑ after a pid", "sent by this pgtail"),
+            ("↑ before a payload", "sent by this pgtail"),
         ],
     ),
     (

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import split_graphemes
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
@@ -18,14 +19,17 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from pgtail.core.text import escape, truncate
-from pgtail.ui.state.channel_book import ChannelRow
+from pgtail.ui.state.cells import cut
+from pgtail.ui.state.channel_book import ChannelRow, ListenState
+from pgtail.ui.state.channel_strip import GLYPHS
 from pgtail.ui.state.rates import sparkline
 from pgtail.ui.widgets.palette import channel_style
 
-_GLYPHS: dict[str, tuple[str, str]] = {
-    "listening": ("●", "bold green"),
-    "pending": ("◌", "bold yellow"),
-    "off": ("○", "dim"),
+#: How each state's glyph (:data:`pgtail.ui.state.channel_strip.GLYPHS`) is drawn.
+STATE_STYLES: dict[ListenState, str] = {
+    "listening": "bold green",
+    "pending": "bold yellow",
+    "off": "dim",
 }
 
 
@@ -123,10 +127,10 @@ class ChannelList(OptionList):
 
     def _prompt(self, row: ChannelRow) -> Content:
         width = max(10, (self.size.width or 28) - 4)
-        glyph, glyph_style = _GLYPHS[row.state]
+        glyph, glyph_style = GLYPHS[row.state], STATE_STYLES[row.state]
         name_style = channel_style(row.name, self.color)
         name = Content.styled(
-            truncate(escape(row.name), width - 2),
+            cut(escape(row.name), width - 2, split_graphemes),  # in cells: CJK, emoji
             f"bold {name_style.color.name}" if self.color and name_style.color else "bold",
         )
         mark = Content.styled(" ◂ filter", "reverse") if row.name == self.filter else Content("")

@@ -1,9 +1,11 @@
 """What one line of the notification log looks like, as Rich segments.
 
 Kept apart from :mod:`pgtail.ui.widgets.notification_log`, which decides which lines are in view
-and where. Untrusted text (channel names, payloads, application names) goes into plain ``Segment``
-text after :func:`pgtail.core.text.escape`: nothing is parsed as markup and no control character
-reaches the terminal.
+and where. The columns come from :func:`pgtail.ui.state.log_columns.plan_columns`; every width is
+measured in terminal cells (Rich's measure, so it agrees with what Textual draws). Untrusted text
+(channel names, payloads, application names) goes into plain ``Segment`` text after
+:func:`pgtail.core.text.escape`: nothing is parsed as markup and no control character reaches the
+terminal.
 """
 
 from __future__ import annotations
@@ -11,40 +13,24 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 
+from rich.cells import split_graphemes
 from rich.segment import Segment
 from rich.style import Style
 
 from pgtail.core.formats import clock_time
-from pgtail.core.models import Gap, SenderInfo
-from pgtail.core.text import escape, truncate
-from pgtail.ui.inbox import LogItem
+from pgtail.core.models import Gap, Notification, SenderInfo
+from pgtail.core.text import escape
+from pgtail.ui.state import cells
+from pgtail.ui.state.gap_text import gap_line
+from pgtail.ui.state.log_columns import GAP, LogColumns
+from pgtail.ui.state.log_store import Line, Skipped
 
 TIME_STYLE = Style(dim=True)
 PID_STYLE = Style(dim=True)
 OWN_STYLE = Style(bold=True, color="#ffd75f")
 GAP_STYLE = Style(bold=True, color="#ff5f5f")
 SKIP_STYLE = Style(italic=True, color="#ffaf00")
-#: The channel column grows to the longest name seen, up to this many cells.
-MAX_CHANNEL_COLUMN = 24
-SENDER_COLUMN = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A marker line: this many notifications arrived too fast to be shown."""
-
-    count: int
-
-
-Line = LogItem | Skipped
-"""One line of the log: a notification, an outage, or a count of lines not shown."""
-
-
-def describe_gap_line(gap: Gap) -> str:
-    return (
-        f"── gap: connection lost at {clock_time(gap.lost_at)}, back at {clock_time(gap.back_at)}"
-        f" ({gap.seconds:.1f} s); notifications sent meanwhile were not received ──"
-    )
+OWN_PAYLOAD_STYLE = Style(italic=True)
 
 
 def sender_label(info: SenderInfo | None) -> str:
@@ -56,43 +42,71 @@ def sender_label(info: SenderInfo | None) -> str:
     return escape(info.application_name or info.backend_type or info.user or "?")
 
 
-def line_segments(
-    line: Line,
-    width: int,
-    *,
-    channel_width: int,
-    style_of: Callable[[str], Style],
-    own_pids: Container[int],
-    senders: Mapping[int, SenderInfo] | None,
-) -> list[Segment]:
-    """The segments of *line* for a view *width* cells wide.
+def cell_width(text: str) -> int:
+    """The cells *text* (already escaped) takes on screen."""
+    return cells.cell_width(text, split_graphemes)
 
-    *style_of* gives a channel's style; *own_pids* are the backends of pgtail's own sender (their
-    lines are marked); *senders* is None when the sender column is hidden.
-    """
+
+def _marker_text(line: Gap | Skipped) -> tuple[str, Style]:
     if isinstance(line, Gap):
-        return [Segment(describe_gap_line(line), GAP_STYLE)]
-    if isinstance(line, Skipped):
-        return [
-            Segment(
-                f"… {line.count:,} notifications arrived too fast to show (counted) …",
-                SKIP_STYLE,
-            )
-        ]
-    channel = truncate(escape(line.channel), MAX_CHANNEL_COLUMN)
-    own = line.pid in own_pids
-    head = [
-        Segment(clock_time(line.received), TIME_STYLE),
-        Segment("  "),
-        Segment(channel.ljust(channel_width), style_of(line.channel)),
-        Segment("  "),
-        Segment(f"{line.pid:>7}", PID_STYLE),
-        Segment("↑ " if own else "  ", OWN_STYLE if own else None),
-    ]
-    if senders is not None:
-        label = truncate(sender_label(senders.get(line.pid)), SENDER_COLUMN)
-        head += [Segment(label.ljust(SENDER_COLUMN), PID_STYLE), Segment("  ")]
-    used = sum(len(s.text) for s in head)
-    payload = truncate(escape(line.payload), max(1, width - used))
-    head.append(Segment(payload, Style(italic=True) if own else None))
-    return head
+        return gap_line(line), GAP_STYLE
+    return f"… {line.count:,} notifications arrived too fast to show (counted) …", SKIP_STYLE
+
+
+@dataclass(frozen=True, slots=True)
+class LineDrawer:
+    """Draws log lines for one layout: columns, colours, marks, sideways scroll."""
+
+    columns: LogColumns
+    style_of: Callable[[str], Style]
+    """A channel's style."""
+    own_pids: Container[int]
+    """Backends of pgtail's own sender: their lines are marked."""
+    senders: Mapping[int, SenderInfo] | None
+    """Known senders by pid; None when the sender column is hidden."""
+    offset: int = 0
+    """Cells of every payload scrolled out to the left (Left/Right)."""
+
+    def line(self, line: Line) -> list[Segment]:
+        """*line* on one row, its payload cut (with ``…``) to the payload column."""
+        if not isinstance(line, Notification):
+            text, style = _marker_text(line)
+            return [Segment(cells.cut(text, self.columns.width, split_graphemes), style)]
+        payload = cells.window(
+            escape(line.payload), self.offset, self.columns.payload, split_graphemes
+        )
+        return [*self._head(line), self._payload(line.pid, payload)]
+
+    def wrapped(self, line: Line) -> list[list[Segment]]:
+        """*line* with its whole payload, wrapped under the payload column: one list per row."""
+        if not isinstance(line, Notification):
+            text, style = _marker_text(line)
+            rows = cells.chop(text, self.columns.width, split_graphemes)
+            return [[Segment(row, style)] for row in rows]
+        columns = self.columns
+        rows = cells.chop(escape(line.payload), columns.payload, split_graphemes)
+        indent = Segment(" " * columns.payload_x)
+        first = [*self._head(line), self._payload(line.pid, rows[0])]
+        return [first, *([indent, self._payload(line.pid, row)] for row in rows[1:])]
+
+    def _payload(self, pid: int, text: str) -> Segment:
+        return Segment(text, OWN_PAYLOAD_STYLE if pid in self.own_pids else None)
+
+    def _head(self, line: Notification) -> list[Segment]:
+        """Time, channel, pid and sender, each in its column, up to the payload."""
+        columns = self.columns
+        gap = Segment(" " * GAP)
+        stamp = clock_time(line.received)[: columns.time]
+        channel = cells.fit(escape(line.channel), columns.channel, split_graphemes)
+        head = [Segment(stamp, TIME_STYLE), gap, Segment(channel, self.style_of(line.channel))]
+        if columns.pid:
+            head += [gap, Segment(f"{line.pid:>{columns.pid}}", PID_STYLE)]
+        if self.senders is not None and columns.sender:
+            label = sender_label(self.senders.get(line.pid))
+            head += [gap, Segment(cells.fit(label, columns.sender, split_graphemes), PID_STYLE)]
+        # The gap before the payload marks the lines this pgtail sent.
+        if line.pid in self.own_pids:
+            head += [Segment("↑", OWN_STYLE), Segment(" " * (GAP - 1))]
+        else:
+            head.append(gap)
+        return head

@@ -1,7 +1,9 @@
 """The notification log: one line per notification, rendered on demand (Textual's line API).
 
 Only the visible lines are ever rendered, so a flood costs list appends, not layout. This module
-decides which lines are kept and shown (scrollback, filters, following the tail, the cursor);
+decides where the view stands (following the tail, paused, the cursor); the lines kept and
+filtered are :class:`pgtail.ui.state.log_store.LogStore`'s, :mod:`pgtail.ui.widgets.log_canvas`
+lays them out (the payload first, wrapped or scrolled sideways) and
 :mod:`pgtail.ui.widgets.log_lines` draws each line, from escaped plain text only.
 """
 
@@ -10,30 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from pgtail.core.models import Notification, SenderInfo
+from pgtail.core.models import Gap, Notification, SenderInfo
 from pgtail.core.text import escape
 from pgtail.ui.inbox import LogItem
 from pgtail.ui.state.filtering import LineFilter
-from pgtail.ui.widgets.log_lines import MAX_CHANNEL_COLUMN, Line, Skipped, line_segments
-from pgtail.ui.widgets.palette import channel_style
-
-
-@dataclass(frozen=True)
-class Cleared:
-    """What :meth:`NotificationLog.clear` forgot, kept for :meth:`NotificationLog.restore`."""
-
-    lines: list[Line]
-    not_shown: int
+from pgtail.ui.state.gap_text import gap_explanation
+from pgtail.ui.state.log_store import Cleared, Line, LogStore, Skipped
+from pgtail.ui.widgets.log_canvas import LogCanvas
 
 
 class NotificationLog(ScrollView, can_focus=True):
@@ -55,6 +48,9 @@ class NotificationLog(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("end,f", "follow", "Follow", tooltip="Scroll to the newest line and follow it"),
         Binding("enter", "choose", "Details", tooltip="Show the whole notification"),
+        Binding("W", "toggle_wrap", "Wrap", tooltip="Show every payload whole, wrapped"),
+        Binding("left", "shift_payload(False)", "Payload left", show=False),
+        Binding("right", "shift_payload(True)", "Payload right", show=False),
         Binding("home", "scroll_home", "Top", show=False),
         Binding("up", "cursor_up", "Up", show=False),
         Binding("down", "cursor_down", "Down", show=False),
@@ -71,10 +67,8 @@ class NotificationLog(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.scrollback = max(1, scrollback)
-        """The most lines kept; older ones are forgotten."""
-        self.color = color
-        """False under NO_COLOR: channels are told apart by name only."""
+        self.store = LogStore(scrollback)
+        """The lines kept, and those in view."""
         self.following = True
         """True while the view sticks to the newest line."""
         self.unseen = 0
@@ -83,28 +77,34 @@ class NotificationLog(ScrollView, can_focus=True):
         """Notifications that arrived too fast to be shown (counted, not buffered)."""
         self.own_pids: set[int] = set()
         """Backend pids of pgtail's own sender; their lines are marked."""
-        self.filter: str | None = None
-        """Only this channel's lines are shown, when set."""
-        self.text_filter: LineFilter | None = None
-        """Only lines whose channel or payload match are shown, when set (the ``/`` filter)."""
         self.cursor: int | None = None
         """Index in :attr:`lines` of the selected line; None until the user moves to one."""
         self.show_senders = False
         """Show who sent each line (application name) in a column."""
         self.senders: dict[int, SenderInfo] = {}
         """Known senders by pid (looked up by the app, off the listener's path)."""
-        self._all: list[Line] = []
-        self._view: list[Line] = self._all
-        self._channel_width = 8
+        self.canvas = LogCanvas(color)
+        """Columns, wrapping and sideways scroll: how the lines are drawn (no colours under
+        NO_COLOR: channels are told apart by name only)."""
+        self._rows: list[tuple[int, int]] = []  # the frame being drawn (see _frame)
         self._programmatic = False
-        self._styles: dict[str, Style] = {}
 
     # ---- data -------------------------------------------------------------------------------
 
     @property
     def lines(self) -> list[Line]:
         """The lines currently in view order (filtered when a filter is set)."""
-        return self._view
+        return self.store.view
+
+    @property
+    def filter(self) -> str | None:
+        """Only this channel's lines are shown, when set."""
+        return self.store.channel
+
+    @property
+    def text_filter(self) -> LineFilter | None:
+        """Only lines whose channel or payload match are shown, when set (the ``/`` filter)."""
+        return self.store.text
 
     def add(self, items: list[LogItem], dropped: int = 0) -> None:
         """Append new lines (a drained batch); *dropped* were never shown and are counted."""
@@ -115,18 +115,10 @@ class NotificationLog(ScrollView, can_focus=True):
         new.extend(items)
         if not new:
             return
-        for item in items[-50:]:
-            if isinstance(item, Notification):
-                width = min(MAX_CHANNEL_COLUMN, len(escape(item.channel)))
-                self._channel_width = max(self._channel_width, width)
-        self._all.extend(new)
-        trimmed = self._trim(self._all)
-        if self._filtered:
-            shown = [line for line in new if self._matches(line)]
-            self._view.extend(shown)
-            trimmed = self._trim(self._view)
-        else:
-            shown = new
+        shown, trimmed = self.store.add(new)
+        if trimmed and self.cursor is not None:
+            self.cursor = max(0, self.cursor - trimmed)
+        self.canvas.measure_names(shown)
         self._after_change(len(shown), trimmed)
 
     def mark_own(self, pid: int | None) -> None:
@@ -137,13 +129,12 @@ class NotificationLog(ScrollView, can_focus=True):
 
     def clear(self) -> Cleared:
         """Forget every line (counters elsewhere are not touched); returns them, for an undo."""
-        cleared = Cleared(self._all, self.not_shown)
-        self._all = []
-        self._view = [] if self._filtered else self._all
+        cleared = Cleared(self.store.clear(), self.not_shown)
         self.cursor = None
         self.unseen = 0
         self.not_shown = 0
         self.following = True
+        self.canvas.forget_names()
         self._sync_size()
         self._update_titles()
         self.refresh()
@@ -151,53 +142,30 @@ class NotificationLog(ScrollView, can_focus=True):
 
     def restore(self, cleared: Cleared) -> None:
         """Put cleared lines back, before the lines that arrived since (an undo)."""
-        self._all = cleared.lines + self._all
+        self.store.restore(cleared.lines)
         self.not_shown += cleared.not_shown
-        self._trim(self._all)
-        self._refilter()
+        self._refiltered()
 
     def set_filter(self, channel: str | None) -> None:
         """Show only *channel*'s lines (None: everything)."""
-        self.filter = channel
-        self._refilter()
+        self.store.set_filters(channel, self.store.text)
+        self._refiltered()
 
     def set_text_filter(self, line_filter: LineFilter | None) -> None:
         """Show only lines matching *line_filter* (None: no text filter)."""
-        self.text_filter = line_filter
-        self._refilter()
+        self.store.set_filters(self.store.channel, line_filter)
+        self._refiltered()
 
-    @property
-    def _filtered(self) -> bool:
-        return self.filter is not None or self.text_filter is not None
-
-    def _refilter(self) -> None:
-        if self._filtered:
-            self._view = [line for line in self._all if self._matches(line)]
-        else:
-            self._view = self._all
+    def _refiltered(self) -> None:
         self.cursor = None
         self.following = True
         self.unseen = 0
+        self.canvas.forget_names()
+        self.canvas.measure_names(self.lines)
         self._sync_size()
         self._scroll_to_end()
         self._update_titles()
         self.refresh()
-
-    def _matches(self, line: Line) -> bool:
-        if not isinstance(line, Notification):
-            return True
-        if self.filter is not None and line.channel != self.filter:
-            return False
-        return self.text_filter is None or self.text_filter.matches(line)
-
-    def _trim(self, lines: list[Line]) -> int:
-        excess = len(lines) - self.scrollback
-        if excess > 0:
-            del lines[:excess]
-            if lines is self._view and self.cursor is not None:
-                self.cursor = max(0, self.cursor - excess)
-            return excess
-        return 0
 
     def _after_change(self, added: int, trimmed: int) -> None:
         self._sync_size()
@@ -219,15 +187,17 @@ class NotificationLog(ScrollView, can_focus=True):
         self.refresh()
 
     def _sync_size(self) -> None:
-        # Width 0: lines are cut to the view, never scrolled sideways.
-        self.virtual_size = Size(0, len(self._view))
+        # Width 0: lines are cut to the view (Left/Right move the payloads, not the view).
+        # Wrapped, the log scrolls by lines, and the last one may come up to the top.
+        extra = max(0, self.scrollable_content_region.height - 1) if self.canvas.wrap else 0
+        self.virtual_size = Size(0, len(self.lines) + extra)
 
     def _scroll_to_end(self) -> None:
         if not self.following:
             return
         self._programmatic = True
         try:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self.scroll_to(y=self._end_top(), animate=False, immediate=True)
         finally:
             self._programmatic = False
 
@@ -251,17 +221,17 @@ class NotificationLog(ScrollView, can_focus=True):
     @property
     def chosen(self) -> Notification | None:
         """The notification under the cursor, if the cursor is on one."""
-        if self.cursor is None or not 0 <= self.cursor < len(self._view):
+        if self.cursor is None or not 0 <= self.cursor < len(self.lines):
             return None
-        line = self._view[self.cursor]
+        line = self.lines[self.cursor]
         return line if isinstance(line, Notification) else None
 
     def action_cursor_up(self) -> None:
-        if not self._view:
+        if not self.lines:
             return
         if self.cursor is None:
             # The first Up selects the newest line on screen.
-            self.move_cursor(len(self._view) - 1)
+            self.move_cursor(len(self.lines) - 1)
         else:
             self.move_cursor(self.cursor - 1)
 
@@ -271,10 +241,9 @@ class NotificationLog(ScrollView, can_focus=True):
 
     def move_cursor(self, index: int) -> None:
         """Select line *index* and scroll it into view; a selected line pauses following."""
-        if not self._view:
+        if not self.lines:
             return
-        self.cursor = max(0, min(index, len(self._view) - 1))
-        height = max(1, self.scrollable_content_region.height)
+        self.cursor = max(0, min(index, len(self.lines) - 1))
         if self.following and self.max_scroll_y > 0:
             # Freeze the view where it is drawn now, so the selected line stays put.
             top = self._top()
@@ -283,8 +252,8 @@ class NotificationLog(ScrollView, can_focus=True):
         top = self._top()
         if self.cursor < top:
             self._scroll_quietly(self.cursor)
-        elif self.cursor >= top + height:
-            self._scroll_quietly(self.cursor - height + 1)
+        else:
+            self._scroll_quietly(max(top, self._top_for_bottom(self.cursor)))
         self.refresh()
 
     def _scroll_quietly(self, y: int) -> None:
@@ -296,27 +265,53 @@ class NotificationLog(ScrollView, can_focus=True):
             self._programmatic = False
 
     def action_choose(self) -> None:
-        chosen = self.chosen
-        if chosen is not None:
-            self.post_message(self.Chosen(self, chosen))
+        """Open the selected line (none: the newest notification); a gap explains itself."""
+        line: Line | None
+        if self.cursor is None:
+            line = next((ln for ln in reversed(self.lines) if isinstance(ln, Notification)), None)
+        else:
+            line = self.lines[self.cursor] if self.cursor < len(self.lines) else None
+        if isinstance(line, Notification):
+            self.post_message(self.Chosen(self, line))
+        elif isinstance(line, Gap):
+            self.notify(gap_explanation(line), title="gap", timeout=20, markup=False)
 
     def on_click(self, event: events.Click) -> None:
-        # Relative to the content region: the border (and any padding) above the lines is not
-        # a line. A click on the border itself selects nothing.
+        # Rows count from the content region: the border (and any padding) above the lines is
+        # not a line. A click on the border itself selects nothing.
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = self._top() + offset.y
-        if 0 <= index < len(self._view):
+        index = self._line_at(offset.y)
+        if 0 <= index < len(self.lines):
             self.move_cursor(index)
             if event.chain >= 2:
                 self.action_choose()
 
     def visible_pids(self) -> set[int]:
         """The sender pids of the notifications on screen."""
+        return {line.pid for line in self._on_screen() if isinstance(line, Notification)}
+
+    def _on_screen(self) -> list[Line]:
         top = self._top()
-        end = top + self.scrollable_content_region.height
-        return {line.pid for line in self._view[top:end] if isinstance(line, Notification)}
+        return self.lines[top : top + self.scrollable_content_region.height]
+
+    # ---- wrapping and sideways ----------------------------------------------------------------
+
+    def action_toggle_wrap(self) -> None:
+        self.canvas.wrap = not self.canvas.wrap
+        self.canvas.payload_offset = 0
+        self._sync_size()
+        if self.cursor is not None:
+            self.move_cursor(self.cursor)
+        self._update_titles()
+        self.refresh()
+
+    def action_shift_payload(self, right: bool) -> None:
+        self._canvas()
+        if self.canvas.shift(self._on_screen(), right):
+            self._update_titles()
+            self.refresh()
 
     # Scrolling towards older lines pauses even when the scroll itself has not moved yet.
     def action_scroll_up(self) -> None:
@@ -335,7 +330,7 @@ class NotificationLog(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         if self._programmatic:
             return
-        at_end = new_value >= self.max_scroll_y
+        at_end = new_value >= self._end_top()
         if at_end and not self.following:
             self.action_follow()
         elif not at_end and new_value < old_value and self.following:
@@ -351,8 +346,10 @@ class NotificationLog(ScrollView, can_focus=True):
     def _update_titles(self) -> None:
         scope = "all channels" if self.filter is None else f"only {escape(self.filter)}"
         # A Content, not a str: a str title would be parsed as markup, and names are untrusted.
-        self.border_title = Content(f"log · {scope}")
-        parts = []
+        wrapped = " · wrapped" if self.canvas.wrap else ""
+        self.border_title = Content(f"log · {scope}{wrapped}")
+        offset = self.canvas.payload_offset
+        parts = [f"payload → {offset} · ← back"] if offset else []
         if not self.following:
             parts.append(f"paused — {self.unseen:,} new · End resumes")
         if self.not_shown:
@@ -365,37 +362,51 @@ class NotificationLog(ScrollView, can_focus=True):
 
     # ---- rendering --------------------------------------------------------------------------
 
+    def _canvas(self) -> LogCanvas:
+        """The canvas, set for the current width, marks and sender column."""
+        senders = self.senders if self.show_senders else None
+        self.canvas.use(self.scrollable_content_region.width, self.own_pids, senders)
+        return self.canvas
+
+    def _top_for_bottom(self, index: int) -> int:
+        """The top line that brings line *index* into view at the bottom."""
+        rows = max(1, self.scrollable_content_region.height)
+        return self._canvas().top_for_bottom(self.lines, index, rows)
+
+    def _end_top(self) -> int:
+        """The top line when the newest line is in view: the end of the log."""
+        return self._top_for_bottom(len(self.lines) - 1)
+
     def _top(self) -> int:
         # While following, the newest lines are drawn whatever scroll_y says: the scroll
         # position can lag a layout pass behind a size change, the tail must not.
-        if self.following:
-            return max(0, len(self._view) - self.scrollable_content_region.height)
-        return int(self.scroll_y)
+        return self._end_top() if self.following else int(self.scroll_y)
+
+    def _frame(self) -> list[tuple[int, int]]:
+        """The line and row of it drawn on each screen row."""
+        height = self.scrollable_content_region.height
+        return self._canvas().frame(self.lines, self._top(), height, self.following)
+
+    def _line_at(self, y: int) -> int:
+        """The index of the line drawn on row *y* of the view (past the end: len(lines))."""
+        rows = self._frame()
+        return rows[y][0] if 0 <= y < len(rows) else len(self.lines)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self.canvas.new_frame()
+        self._rows = self._frame()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        index = self._top() + y
         width = self.size.width
         base = self.rich_style
-        if index >= len(self._view) or index < 0:
+        if y >= len(self._rows):
             return Strip.blank(width, base)
-        segments = self._segments(self._view[index], width)
+        index, row = self._rows[y]
+        segments = self.canvas.row(self.lines[index], row)
         if index == self.cursor:
             base = base + self.get_component_rich_style("notification-log--cursor")
+        # Drawn to the scrollable width: the scrollbar never covers a payload's last cell.
         strip = Strip(segments).apply_style(base)
-        return strip.crop_extend(0, width, base)
-
-    def _segments(self, line: Line, width: int) -> list[Segment]:
-        return line_segments(
-            line,
-            width,
-            channel_width=self._channel_width,
-            style_of=self._channel_style,
-            own_pids=self.own_pids,
-            senders=self.senders if self.show_senders else None,
-        )
-
-    def _channel_style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = channel_style(name, self.color)
-        return style
+        inside = self.scrollable_content_region.width
+        return strip.crop_extend(0, inside, base).extend_cell_length(width, base)

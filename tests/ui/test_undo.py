@@ -39,7 +39,8 @@ async def test_remove_then_u_listens_again_in_the_same_row(pg: PgServer) -> None
     toasts = spy_toasts(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: len(app.channels.listening) == 3, what="listening")
-        app.channel_list.focus()
+        await pilot.press("s")  # at 80 columns the list is folded into a line: open it
+        assert app.channel_list.has_focus
         await pilot.press("down", "enter")  # filter the log to undo:b
         await wait_for(pilot, lambda: app.log_view.filter == "undo:b", what="filtered")
         await pilot.press("d")

@@ -21,6 +21,7 @@ from pgtail.config import (
 )
 from pgtail.core.filter_lang import FilterError, describe_error, parse_filter
 from pgtail.settings import OutputMode, Settings
+from pgtail.shutdown import exit_code
 
 EXIT_USAGE = 2
 
@@ -250,8 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.demo:
         from pgtail.demo import run_demo
 
-        return run_demo(settings, _run)
-    return _run(settings)
+        return exit_code(run_demo(settings, _run))
+    return exit_code(_run(settings))
 
 
 def _run(settings: Settings) -> int:

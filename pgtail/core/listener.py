@@ -110,6 +110,8 @@ class Listener:
         )
         self._stopping = False
         self._stop_event: asyncio.Event | None = None
+        self._retry_event: asyncio.Event | None = None
+        """Set by :meth:`retry_now`; exists only while waiting to reconnect."""
         self._state = ConnectionState(phase=Phase.CONNECTING, server=dsn.display, since=time.time())
         for name in channels:
             validate_channel(name)
@@ -160,6 +162,17 @@ class Listener:
             self._stop_event.set()
         if self._session is not None:
             self._session.wake()
+
+    async def retry_now(self) -> bool:
+        """While waiting to reconnect, try at once instead of waiting out the backoff.
+
+        Returns False when there is no wait to cut short (connected, or an attempt is already
+        under way). A coroutine so the UI can run it on the core loop (``CoreThread.call``).
+        """
+        if self._retry_event is None:
+            return False
+        self._retry_event.set()
+        return True
 
     async def run(self) -> ConnectionState:
         """Connect, listen and reconnect until :meth:`stop` or an error retrying cannot fix.
@@ -235,7 +248,14 @@ class Listener:
                     next_try_at=time.time() + delay,
                     last_error=last_error,
                 )
-                await self._sleep(delay)
+                if await self._sleep(delay):
+                    # Retried at once (retry_now): the state says so instead of a countdown.
+                    self._set_state(
+                        Phase.RECONNECTING,
+                        attempt=attempt,
+                        next_try_at=time.time(),
+                        last_error=last_error,
+                    )
         except asyncio.CancelledError:
             self._finish(Phase.STOPPED, None)
             raise
@@ -357,7 +377,15 @@ class Listener:
         self._set_state(phase, last_error=message)
         return self._state
 
-    async def _sleep(self, delay: float) -> None:
+    async def _sleep(self, delay: float) -> bool:
+        """Wait *delay* seconds, less when stopped; True when :meth:`retry_now` cut it short."""
         assert self._stop_event is not None
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._stop_event.wait(), delay)
+        retry = self._retry_event = asyncio.Event()
+        waits = {asyncio.ensure_future(event.wait()) for event in (self._stop_event, retry)}
+        try:
+            await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self._retry_event = None
+            for wait in waits:
+                wait.cancel()
+        return retry.is_set() and not self._stopping

@@ -93,3 +93,7 @@ class ReplaySource:
 
     async def unsubscribe(self, name: str) -> None:
         """Nothing to stop listening on; the row goes, the recorded lines stay."""
+
+    async def retry_now(self) -> bool:
+        """A recording never reconnects."""
+        return False

@@ -19,6 +19,7 @@ from pgtail.demo.processes import ServerError
 from pgtail.demo.signals import stop_signals_ignored, stop_signals_interrupt
 from pgtail.exit_codes import EXIT_FAILED
 from pgtail.settings import Settings
+from pgtail.shutdown import cleanups
 
 __all__ = ["CHANNELS", "Demo", "demo_server", "run_demo"]
 
@@ -45,6 +46,13 @@ def demo_server(say: Callable[[str], None] = lambda _: None) -> Iterator[Demo]:
     reap_stale_temp_dirs()
     server = DemoServer()
     generator: TrafficGenerator | None = None
+
+    def stop_all() -> None:
+        stop_quietly(generator)
+        server.cleanup()
+
+    # Also run by pgtail.shutdown's watchdog, should the UI not end after a hangup.
+    cleanup = cleanups.add(stop_all)
     try:
         say(f"starting a demo PostgreSQL from {server.bindir}")
         server.start()
@@ -55,8 +63,7 @@ def demo_server(say: Callable[[str], None] = lambda _: None) -> Iterator[Demo]:
         yield Demo(server.dsn, CHANNELS, server.base_dir, server.pid)
     finally:
         with stop_signals_ignored():
-            stop_quietly(generator)
-            server.cleanup()
+            cleanup()
             say("demo server stopped and removed")
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import BinaryIO, TextIO
 
 from pgtail.core.dsn import DsnError, parse
@@ -36,6 +35,7 @@ from pgtail.core.text import escape
 from pgtail.core.wiring import Wiring, wire
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import OutputMode, Settings
+from pgtail.shutdown import ended_by_hangup
 
 
 def describe_state(state: ConnectionState) -> str | None:
@@ -148,43 +148,47 @@ class PipeSink:
         try:
             out.write(data)
             out.flush()
-        except (BrokenPipeError, ValueError):
-            self.closed = True
-            self.on_closed()
+        except (OSError, ValueError):
+            self._gone()
 
     def _write(self, text: str) -> None:
         try:
             self._out.write(text)
             self._out.flush()
-        except (BrokenPipeError, ValueError):
-            # The reader went away (`| head`): stop quietly, like other Unix filters.
+        except (OSError, ValueError):
+            self._gone()
+
+    def flush(self) -> None:
+        try:
+            self._out.flush()
+        except (OSError, ValueError):
             self.closed = True
-            self.on_closed()
 
-
-@contextlib.contextmanager
-def _stopped_by_signals(stop: Callable[[], None]) -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP (what a dropped SSH session sends) call *stop* on the running
-    loop, so the listener closes its connection and pgtail ends as after a clean stop."""
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, stop)
-            installed.append(sig)
-    try:
-        yield
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+    def _gone(self) -> None:
+        # The reader went away (`| head`: EPIPE), or the terminal did (a dropped SSH session:
+        # EIO): stop quietly, like other Unix filters.
+        self.closed = True
+        self.on_closed()
 
 
 async def run_listener(
     listener: Listener, wiring: Wiring, sink: PipeSink | None = None
 ) -> ConnectionState:
     """Run *listener* until it ends (stopped by a signal, or failed), then close what *wiring*
-    opened."""
-    with _stopped_by_signals(listener.stop):
+    opened.
+
+    SIGINT, SIGTERM and SIGHUP (what a dropped SSH session sends) stop the listener, so it
+    closes its connection and pgtail ends as after a clean stop; so does the output going away
+    before anything is written to it (its terminal hung up, or the reader of its pipe left: a
+    quiet channel must not keep a dropped ``ssh host pgtail --json`` alive).
+    """
+    loop = asyncio.get_running_loop()
+
+    def request_stop() -> bool:
+        loop.call_soon_threadsafe(listener.stop)
+        return True
+
+    with ended_by_hangup(request_stop, watch=_fileno(sink._out if sink else None)):
         writer = None
         if sink is not None and sink._inspector is not None:
             writer = asyncio.create_task(sink.write_with_senders())
@@ -233,10 +237,21 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
         return EXIT_FAILED
     sink.on_closed = listener.stop
     final = asyncio.run(run_listener(listener, wiring, sink))
+    if not sink.closed:
+        # Stopped by a signal: the output may have gone too (the terminal of a dropped SSH
+        # session), which the last flush finds out.
+        sink.flush()
     if sink.closed:
         # Keep the interpreter from complaining about the closed pipe when it flushes at exit.
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, out.fileno())
         return EXIT_OK
     return EXIT_FAILED if final.phase is Phase.FAILED else EXIT_OK
+
+
+def _fileno(stream: TextIO | None) -> int | None:
+    try:
+        return stream.fileno() if stream is not None else None
+    except (AttributeError, OSError, ValueError):
+        return None  # not a real file (a test's StringIO)

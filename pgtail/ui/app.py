@@ -37,6 +37,7 @@ from pgtail.core.text import escape
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import Settings
 from pgtail.ui.bridge import CoreThread, Source, route_events
+from pgtail.ui.channel_commands import ChannelCommands
 from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.keys import APP_BINDINGS
@@ -51,6 +52,8 @@ from pgtail.ui.state.channel_book import ChannelBook
 from pgtail.ui.state.drain_pacer import STATUS_INTERVAL, DrainPacer
 from pgtail.ui.state.filtering import parse_filter
 from pgtail.ui.state.senders import SenderBook
+from pgtail.ui.state.undo import UNDO_SECONDS
+from pgtail.ui.undo import Undo
 from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.channel_strip import ChannelStrip
 from pgtail.ui.widgets.filter_bar import FilterBar
@@ -128,11 +131,20 @@ class PgtailApp(App[int]):
         self.notify_bar = NotifyBar(self.channels.names, id="notify")
         self.log_view.senders = self.senders.known
         self.log_view.show_senders = self.settings.sender_column
-        self.filter_bar = FilterBar(id="filter-bar")
+        self.filter_bar = FilterBar(self.channels.names, id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
         strip = ChannelStrip(color=self.settings.color, id="channel-strip")
         self.main = MainArea(self.channel_list, strip, self.log_view, id="main")
         """The channel list (or, when narrow, a one-line summary) and the log."""
+        self.channel_commands = ChannelCommands(
+            self.channels,
+            self.main,
+            self.log_view,
+            self.listener,
+            self.core,
+            warn=lambda text, severity: self._toast(text, "pgtail", severity),
+        )
+        self.undo = Undo(self.log_view, self.channel_commands, self._undo_toast)
         yield self.main
         with Vertical(id="bottom"):
             yield self.filter_bar
@@ -142,7 +154,7 @@ class PgtailApp(App[int]):
 
     def on_mount(self) -> None:
         self.channel_list.border_title = "channels"
-        self._update_channel_rows()
+        self.channel_commands.show_rows()
         self.core.start()
         if self.sender is not None:
             self.core.call(self.sender.connect(), self.log_view.mark_own)
@@ -191,7 +203,7 @@ class PgtailApp(App[int]):
             self.channels.count(drained.counts, drained.last_seen, drained.total)
         due = self.pacer.tick()
         if due.rows:
-            self._update_channel_rows()
+            self.channel_commands.show_rows()
         if due.status:
             self.status_line.sample(self.channels.total, len(self.channels.listening))
             if self.log_view.show_senders:
@@ -208,7 +220,7 @@ class PgtailApp(App[int]):
         elif isinstance(event, ChannelsChanged):
             # Rows are the user's to add and remove; the core only says what is listened on.
             self.channels.listening = event.listening
-            self._update_channel_rows()
+            self.channel_commands.show_rows()
             self.status_line.set_counts(self.channels.total, len(self.channels.listening))
         elif isinstance(event, ListenerWarning):
             self._toast(event.message, "pgtail", "warning")
@@ -231,50 +243,17 @@ class PgtailApp(App[int]):
 
     # ---- channel commands ---------------------------------------------------------------------
 
-    def _update_channel_rows(self) -> None:
-        self.main.set_rows(self.channels.rows(self.listener.wanted))
-
     def action_add_channel(self) -> None:
-        self.push_screen(AddChannelScreen(), self._add_channel)
-
-    def _add_channel(self, name: str | None) -> None:
-        """The add dialog or the discovery panel closed, with a channel to listen on or not."""
-        if not name:
-            return
-        try:
-            self.channels.add(name)
-        except ValueError as exc:
-            self._toast(str(exc), severity="error")
-            return
-        self._update_channel_rows()
-        self._listen(name, True, forget=True)
-
-    def _remove_channel(self, name: str) -> None:
-        self.channels.remove(name)
-        if self.log_view.filter == name:
-            self.channel_list.filter = None
-            self.log_view.set_filter(None)
-        self._update_channel_rows()
-        self._listen(name, False)
-
-    def _listen(self, name: str, on: bool, forget: bool = False) -> None:
-        """LISTEN on *name* (or UNLISTEN) on the core; warn when that fails."""
-        command = self.listener.subscribe if on else self.listener.unsubscribe
-        self.core.call(command(name), on_error=partial(self._listen_failed, name, forget))
-
-    def _listen_failed(self, name: str, forget: bool, error: BaseException) -> None:
-        self._toast(f"channel {name!r}: {error}", "pgtail", "warning")
-        if forget:
-            # The server refused the LISTEN and the core forgot the name: so does the UI.
-            self._remove_channel(name)
+        screen = AddChannelScreen(self.channels.names())
+        self.push_screen(screen, self.channel_commands.add)
+        if self.inspector is not None:
+            self.core.call(self.inspector.discover(), screen.add_discovered)
 
     def on_channel_list_remove_requested(self, message: ChannelList.RemoveRequested) -> None:
-        self._remove_channel(message.name)
+        self.undo.remove_channel(message.name)
 
     def on_channel_list_toggle_requested(self, message: ChannelList.ToggleRequested) -> None:
-        self.channels.switch(message.name, message.listen)
-        self._listen(message.name, message.listen)
-        self._update_channel_rows()
+        self.channel_commands.switch(message.name, message.listen)
 
     def on_channel_list_filter_changed(self, message: ChannelList.FilterChanged) -> None:
         self.log_view.set_filter(message.name)
@@ -355,7 +334,7 @@ class PgtailApp(App[int]):
             self._toast("a replay has no server to look on", severity="warning")
             return
         screen = DiscoveryScreen(self.channels.names())
-        self.push_screen(screen, self._add_channel)
+        self.push_screen(screen, self.channel_commands.add)
         self.core.call(inspector.discover(), screen.set_channels, screen.set_error)
 
     def _poll_queue(self) -> None:
@@ -386,8 +365,22 @@ class PgtailApp(App[int]):
             self.filter_bar.clear()
         self.log_view.focus()
 
+    def action_retry(self) -> None:
+        self.core.call(self.listener.retry_now(), self._retried)
+
+    def _retried(self, cut_short: bool) -> None:
+        if not cut_short:
+            busy = self.state.phase in (Phase.CONNECTING, Phase.RECONNECTING)
+            self._toast("already connecting" if busy else "connected: nothing to retry")
+
     def action_clear_log(self) -> None:
-        self.log_view.clear()
+        self.undo.clear_log()
+
+    def action_undo(self) -> None:
+        self.undo.undo()
+
+    def _undo_toast(self, text: str) -> None:
+        self._toast(text, timeout=UNDO_SECONDS)
 
     def action_toggle_sidebar(self) -> None:
         self.main.toggle_channels()

@@ -80,6 +80,8 @@ class Source(Protocol):
 
     async def unsubscribe(self, name: str) -> None: ...
 
+    async def retry_now(self) -> bool: ...
+
 
 class Closable(Protocol):
     """A core resource with a connection of its own (the sender, the inspector)."""

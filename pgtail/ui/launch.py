@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 
 from pgtail.core.dsn import Dsn, DsnError, parse
 from pgtail.core.listener import ListenerOptions
@@ -15,6 +16,7 @@ from pgtail.core.wiring import Wiring, wire
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.remembered import StateFile
 from pgtail.settings import Settings
+from pgtail.shutdown import cleanups, ended_by_hangup
 from pgtail.ui.app import ListenerFactory, PgtailApp
 from pgtail.ui.bridge import Source
 from pgtail.ui.remembering import Remembering
@@ -67,7 +69,14 @@ def run(settings: Settings) -> int:
     # Neither a throw-away demo server nor a replay has a history worth keeping.
     server = None if settings.demo or app.dsn is None else app.dsn.display
     app.remembering = Remembering(StateFile(), server)
-    result = app.run()
+    stop_core = cleanups.add(lambda: app.core.stop(timeout=0.3))
+    terminal = sys.__stdin__.fileno() if sys.__stdin__ and sys.__stdin__.isatty() else None
+    try:
+        with ended_by_hangup(partial(_ask_to_exit, app), watch=terminal):
+            result = app.run()
+    finally:
+        # Normally the app stopped it on its way out; after an interrupted start, not.
+        stop_core()
     for warning in app.remembering.save(app):
         print(f"pgtail: warning: {escape(warning)}", file=sys.stderr)
     if app.core.failed:
@@ -76,3 +85,12 @@ def run(settings: Settings) -> int:
         print(f"pgtail: error: {escape(reason or 'connection failed')}", file=sys.stderr)
         return EXIT_FAILED
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _ask_to_exit(app: PgtailApp) -> bool:
+    """From another thread: ask the app to exit; False while it is not running yet (or any
+    more), so the caller asks again."""
+    if not app.is_running:
+        return False
+    app.call_later(app.exit)
+    return True

@@ -45,6 +45,9 @@ class IdleSource:
     async def unsubscribe(self, name: str) -> None:
         pass
 
+    async def retry_now(self) -> bool:
+        return False
+
 
 class Ui:
     """Stands in for the UI thread: delivered callables queue up and run on the test's thread."""

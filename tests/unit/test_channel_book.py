@@ -73,3 +73,12 @@ def test_taken_counts_are_copies() -> None:
     book.count(counts, {"a": NOW}, 1, now=NOW)
     counts["a"] = 99
     assert book.counts == {"a": 1}
+
+
+def test_a_row_can_come_back_where_it_was() -> None:
+    book = ChannelBook(["a", "b", "c"])
+    book.remove("b")
+    book.add("b", at=1)
+    assert book.order == ["a", "b", "c"]
+    book.add("b", at=0)  # already there: stays put
+    assert book.order == ["a", "b", "c"]

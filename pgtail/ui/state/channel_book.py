@@ -55,12 +55,13 @@ class ChannelBook:
         """The channels with a row (a copy: for completing names in the NOTIFY bar)."""
         return list(self.order)
 
-    def add(self, name: str) -> None:
-        """Give *name* a row (or turn its row back on). Raises ValueError for an invalid name."""
+    def add(self, name: str, at: int | None = None) -> None:
+        """Give *name* a row, last or at index *at* (or turn its row back on). Raises ValueError
+        for an invalid name."""
         validate_channel(name)
         self.off.discard(name)
         if name not in self.order:
-            self.order.append(name)
+            self.order.insert(len(self.order) if at is None else at, name)
 
     def remove(self, name: str) -> None:
         """Drop *name*'s row."""

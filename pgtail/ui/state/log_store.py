@@ -24,6 +24,15 @@ Line = LogItem | Skipped
 """One line of the log: a notification, an outage, or a count of lines not shown."""
 
 
+@dataclass(frozen=True)
+class Cleared:
+    """What the log forgot when cleared, kept so that it can be put back."""
+
+    lines: list[Line]
+    not_shown: int
+    """How many notifications had arrived too fast to be shown, by then."""
+
+
 class LogStore:
     """Every line kept (the scrollback) and the view: the lines that pass the filters."""
 
@@ -54,10 +63,18 @@ class LogStore:
         self.view.extend(shown)
         return shown, self._trim(self.view)
 
-    def clear(self) -> None:
-        """Forget every line."""
+    def clear(self) -> list[Line]:
+        """Forget every line; returns them (for an undo)."""
+        forgotten = self.all
         self.all = []
         self.view = [] if self.filtered else self.all
+        return forgotten
+
+    def restore(self, lines: list[Line]) -> None:
+        """Put *lines* back before the ones kept now (the undo of :meth:`clear`)."""
+        self.all = lines + self.all
+        self._trim(self.all)
+        self.set_filters(self.channel, self.text)
 
     def set_filters(self, channel: str | None, text: LineFilter | None) -> None:
         """Filter the view anew: *channel*'s lines only (None: all), matching *text* (None: all)."""

@@ -7,6 +7,7 @@ the log and the status line.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,6 +20,14 @@ from textual.widgets import Input, Label
 
 from pgtail.core.text import escape
 from pgtail.ui.state.filtering import FilterError, LineFilter, parse_filter
+from pgtail.ui.widgets.completing_input import CompletingInput, show_hint
+
+
+class FilterInput(CompletingInput):
+    """The filter's input: Tab completes a channel name, except in a ``/regex/``."""
+
+    def completion_word(self) -> str | None:
+        return None if self.value.startswith("/") else super().completion_word()
 
 
 class FilterBar(Vertical):
@@ -40,18 +49,26 @@ class FilterBar(Vertical):
         Binding("escape", "clear", "Clear filter", priority=True),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, channels: Callable[[], Iterable[str]], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.active: LineFilter | None = None
         """The filter the log shows, or None."""
-        self.input = Input(placeholder="text, /regex/ or .field = value", id="filter-input")
+        self.input = FilterInput(
+            channels, placeholder="text, /regex/ or .field = value", id="filter-input"
+        )
         self.error = Label("", id="filter-error")
+        self.hint = Label("", id="filter-hint", classes="completion-hint")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-row"):
             yield Label("filter", id="filter-label")
             yield self.input
         yield self.error
+        yield self.hint
+
+    def on_completing_input_hint(self, event: CompletingInput.Hint) -> None:
+        event.stop()
+        show_hint(self.hint, event.text)
 
     def open(self) -> None:
         """Show the input with the current filter's text, and focus it."""

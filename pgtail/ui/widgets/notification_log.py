@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -20,11 +20,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pgtail.core.models import Gap, Notification, SenderInfo
-from pgtail.core.text import escape
 from pgtail.ui.inbox import LogItem
+from pgtail.ui.keys import LOG_BINDINGS
 from pgtail.ui.state.filtering import LineFilter
 from pgtail.ui.state.gap_text import gap_explanation
-from pgtail.ui.state.log_store import Line, LogStore, Skipped
+from pgtail.ui.state.log_store import Cleared, Line, LogStore, Skipped
+from pgtail.ui.state.log_titles import log_titles
 from pgtail.ui.widgets.log_canvas import LogCanvas
 
 
@@ -44,18 +45,7 @@ class NotificationLog(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"notification-log--cursor"}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("end,f", "follow", "Follow", tooltip="Scroll to the newest line and follow it"),
-        Binding("enter", "choose", "Details", tooltip="Show the whole notification"),
-        Binding("W", "toggle_wrap", "Wrap", show=False),  # in ? and the palette
-        Binding("left", "shift_payload(False)", "Payload left", show=False),
-        Binding("right", "shift_payload(True)", "Payload right", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = LOG_BINDINGS
 
     def __init__(
         self,
@@ -126,9 +116,9 @@ class NotificationLog(ScrollView, can_focus=True):
             self.own_pids.add(pid)
             self.refresh()
 
-    def clear(self) -> None:
-        """Forget every line (counters elsewhere are not touched)."""
-        self.store.clear()
+    def clear(self) -> Cleared:
+        """Forget every line (counters elsewhere are not touched); returns them, for an undo."""
+        cleared = Cleared(self.store.clear(), self.not_shown)
         self.cursor = None
         self.unseen = 0
         self.not_shown = 0
@@ -137,6 +127,13 @@ class NotificationLog(ScrollView, can_focus=True):
         self._sync_size()
         self._update_titles()
         self.refresh()
+        return cleared
+
+    def restore(self, cleared: Cleared) -> None:
+        """Put cleared lines back, before the lines that arrived since (an undo)."""
+        self.store.restore(cleared.lines)
+        self.not_shown += cleared.not_shown
+        self._refiltered()
 
     def set_filter(self, channel: str | None) -> None:
         """Show only *channel*'s lines (None: everything)."""
@@ -269,7 +266,12 @@ class NotificationLog(ScrollView, can_focus=True):
             self.notify(gap_explanation(line), title="gap", timeout=20, markup=False)
 
     def on_click(self, event: events.Click) -> None:
-        index = self._line_at(event.y)
+        # Rows count from the content region: the border (and any padding) above the lines is
+        # not a line. A click on the border itself selects nothing.
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self._line_at(offset.y)
         if 0 <= index < len(self.lines):
             self.move_cursor(index)
             if event.chain >= 2:
@@ -331,17 +333,13 @@ class NotificationLog(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_to_end)
 
     def _update_titles(self) -> None:
-        scope = "all channels" if self.filter is None else f"only {escape(self.filter)}"
+        title, subtitle = log_titles(
+            self.filter, self.canvas.wrap, self.canvas.payload_offset,
+            self.following, self.unseen, self.not_shown,
+        )  # fmt: skip
         # A Content, not a str: a str title would be parsed as markup, and names are untrusted.
-        wrapped = " · wrapped" if self.canvas.wrap else ""
-        self.border_title = Content(f"log · {scope}{wrapped}")
-        offset = self.canvas.payload_offset
-        parts = [f"payload → {offset} · ← back"] if offset else []
-        if not self.following:
-            parts.append(f"paused — {self.unseen:,} new · End resumes")
-        if self.not_shown:
-            parts.append(f"{self.not_shown:,} not shown")
-        self.border_subtitle = " · ".join(parts)
+        self.border_title = Content(title)
+        self.border_subtitle = Content(subtitle)
         self.set_class(not self.following, "-paused")
 
     def on_mount(self) -> None:

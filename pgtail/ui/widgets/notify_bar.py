@@ -20,7 +20,8 @@ from textual.widgets import Input, Label
 
 from pgtail.core.models import MAX_PAYLOAD_BYTES
 from pgtail.core.text import escape
-from pgtail.ui.widgets.safe_input import SafeInput
+from pgtail.ui.state.completion import Completion
+from pgtail.ui.widgets.completing_input import CompletingInput, show_hint
 
 
 class ParseError(ValueError):
@@ -58,22 +59,20 @@ def quote_channel(name: str) -> str:
     return f'"{name}"' if " " in name or name.startswith('"') else name
 
 
-class NotifyInput(SafeInput):
-    """The bar's input: Up/Down walk the history, Tab completes channel names."""
+class NotifyInput(CompletingInput):
+    """The bar's input: Up/Down walk the history, Tab completes the channel name."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "Previous", show=False),
         Binding("down", "history(1)", "Next", show=False),
-        Binding("tab", "complete", "Complete", show=False),
     ]
 
     def __init__(self, channels: Callable[[], Iterable[str]], **kwargs: str) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(channels, **kwargs)
         self.history: list[str] = []
         """Lines sent, oldest first."""
         self._position: int | None = None
         self._draft = ""
-        self._channels = channels
 
     def remember(self, line: str) -> None:
         if not self.history or self.history[-1] != line:
@@ -97,28 +96,22 @@ class NotifyInput(SafeInput):
             self.value = self.history[self._position]
         self.cursor_position = len(self.value)
 
-    def action_complete(self) -> None:
-        """Complete the channel word; with nothing to complete, Tab moves focus as usual."""
+    def completion_word(self) -> str | None:
+        """The channel word while the cursor ends it: the payload is never completed."""
         value = self.value
-        word = value.lstrip(" ").lstrip('"')
-        if " " in value.strip() or self.cursor_position != len(value):
-            self.app.action_focus_next()
-            return
-        matches = sorted(n for n in self._channels() if n.startswith(word) and n != word)
-        if not matches:
-            self.app.action_focus_next()
-            return
-        prefix = matches[0]
-        for name in matches[1:]:
-            while not name.startswith(prefix):
-                prefix = prefix[:-1]
-        if len(matches) == 1:
-            self.value = quote_channel(prefix) + " "
-        elif " " in prefix:
-            self.value = '"' + prefix
-        else:
-            self.value = prefix
-        self.cursor_position = len(self.value)
+        if self.cursor_position != len(value):
+            return None
+        text = value.lstrip(" ")
+        if text.startswith('"'):
+            return None if '"' in text[1:] else text[1:]
+        return None if " " in text else text
+
+    def with_completion(self, completion: Completion) -> str:
+        name = completion.word
+        if completion.unique or completion.current is not None:
+            # A whole name: quoted if need be, and the space before the payload.
+            return quote_channel(name) + " "
+        return '"' + name if " " in name or self.value.lstrip(" ").startswith('"') else name
 
 
 class NotifyBar(Widget):
@@ -157,6 +150,7 @@ class NotifyBar(Widget):
             )
             yield Label(f"0/{MAX_PAYLOAD_BYTES} B", id="notify-bytes")
         yield Label("", id="notify-error")
+        yield Label("", id="notify-hint", classes="completion-hint")
 
     @property
     def input(self) -> NotifyInput:
@@ -168,6 +162,10 @@ class NotifyBar(Widget):
         label.update(Content(f"{size}/{MAX_PAYLOAD_BYTES} B"))
         label.set_class(size > MAX_PAYLOAD_BYTES, "-over")
         self.show_error(None)
+
+    def on_completing_input_hint(self, event: CompletingInput.Hint) -> None:
+        event.stop()
+        show_hint(self.query_one("#notify-hint", Label), event.text)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -46,3 +46,7 @@ def pgtail_commands(
     yield SystemCommand(
         "Copy as SQL", "The selected line as a pg_notify statement (Y)", app.action_copy_sql
     )
+    yield SystemCommand("Undo", "Undo the last clear or channel removal (u)", app.action_undo)
+    yield SystemCommand(
+        "Retry now", "Reconnect now instead of after the wait (r)", app.action_retry
+    )

@@ -24,7 +24,7 @@ def _focus_notify_bar(term: PtyPgtail) -> None:
     any sooner, letters would be taken as commands."""
     term.wait_for(lambda s: "q Quit" in s.splitlines()[-1], "the footer")
     term.type("n")
-    term.wait_for(lambda s: "Filter" in s.splitlines()[-1] and "q Quit" not in s, "the bar")
+    term.wait_for(lambda s: "esc Log" in s.splitlines()[-1] and "q Quit" not in s, "the bar")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.harness.cli import Running
 from tests.harness.pgbouncer import (
     PgBouncer,
     PgBouncerUnavailable,
@@ -27,6 +28,7 @@ from tests.harness.pgserver import (
     reap_stale_temp_dirs,
 )
 from tests.harness.proxy import TcpProxy
+from tests.harness.pty import PtyPgtail
 
 __all__ = ["notify"]
 
@@ -180,3 +182,28 @@ def make_pgbouncer() -> Iterator[Callable[..., PgBouncer]]:
 def pgbouncer_tx(pg: PgServer, make_pgbouncer: Callable[..., PgBouncer]) -> PgBouncer:
     """PgBouncer in transaction pooling mode in front of the shared :func:`pg`."""
     return make_pgbouncer(pg, "transaction")
+
+
+# --------------------------------------------------------------------------- pgtail processes
+
+
+@pytest.fixture
+def running_pgtail() -> Iterator[list[Running]]:
+    """pgtail subprocesses a test starts; any still running at the end are killed."""
+    started: list[Running] = []
+    yield started
+    for r in started:
+        if r.proc.poll() is None:
+            r.proc.kill()
+            r.proc.wait()
+
+
+@pytest.fixture
+def terminals() -> Iterator[list[PtyPgtail]]:
+    """pgtail processes on pseudo-terminals a test starts; all closed at the end."""
+    started: list[PtyPgtail] = []
+    try:
+        yield started
+    finally:
+        for term in started:
+            term.close()

@@ -5,25 +5,12 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from pgtail import __version__
 from tests.harness import PgServer, notify
 from tests.harness.cli import Running, collect_lines, pgtail_command, pgtail_env, run_pgtail
 from tests.harness.wait import wait_until
-
-
-@pytest.fixture
-def running_pgtail() -> Iterator[list[Running]]:
-    started: list[Running] = []
-    yield started
-    for r in started:
-        if r.proc.poll() is None:
-            r.proc.kill()
-            r.proc.wait()
 
 
 def test_version_and_help() -> None:

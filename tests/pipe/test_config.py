@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,26 +17,16 @@ def config_home(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def running() -> Iterator[list[Running]]:
-    started: list[Running] = []
-    yield started
-    for r in started:
-        if r.proc.poll() is None:
-            r.proc.kill()
-            r.proc.wait()
-
-
 def _write(home: Path, text: str) -> None:
     (home / "pgtail" / "config.toml").write_text(text)
 
 
 def test_a_profile_gives_the_dsn_and_channels(
-    pg: PgServer, config_home: Path, running: list[Running]
+    pg: PgServer, config_home: Path, running_pgtail: list[Running]
 ) -> None:
     _write(config_home, f'[profile.local]\ndsn = "{pg.dsn}"\nchannels = ["orders", "Audit Log"]\n')
     r = Running("-P", "local", "--json", XDG_CONFIG_HOME=str(config_home))
-    running.append(r)
+    running_pgtail.append(r)
     r.wait_stderr("listening on 2 channels")
     notify(pg, "Audit Log", "from the profile")
     line = json.loads(r.stdout_line())

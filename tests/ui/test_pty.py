@@ -4,7 +4,6 @@ never reach it at all, and a terminal that stops reading does not stop pgtail fr
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -28,16 +27,6 @@ HOSTILE: list[tuple[str, bytes, str]] = [
     ("[b]b[/b] [@click=app.quit]q[/] [/]", b"", "[b]b[/b] [@click=app.quit]q[/] [/]"),
 ]
 EVIL_CHANNEL = "ev\x1b]0;chan\x07\u202e"
-
-
-@pytest.fixture
-def terminals() -> Iterator[list[PtyPgtail]]:
-    started: list[PtyPgtail] = []
-    try:
-        yield started
-    finally:
-        for term in started:
-            term.close()
 
 
 def _start(terminals: list[PtyPgtail], *args: str, **env: str) -> PtyPgtail:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from pgtail.core.dsn import parse
 from pgtail.remembered import Remembered, StateFile
@@ -25,16 +22,6 @@ def _focus_notify_bar(term: PtyPgtail) -> None:
     term.wait_for(lambda s: "q Quit" in s.splitlines()[-1], "the footer")
     term.type("n")
     term.wait_for(lambda s: "esc Log" in s.splitlines()[-1] and "q Quit" not in s, "the bar")
-
-
-@pytest.fixture
-def terminals() -> Iterator[list[PtyPgtail]]:
-    started: list[PtyPgtail] = []
-    try:
-        yield started
-    finally:
-        for term in started:
-            term.close()
 
 
 async def test_the_app_starts_with_the_remembered_theme_and_history(

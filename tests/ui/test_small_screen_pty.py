@@ -5,7 +5,6 @@ red in 16 colours, and without colour the states still read."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -30,16 +29,6 @@ DESCRIPTIONS = sorted(
     key=len,
     reverse=True,
 )
-
-
-@pytest.fixture
-def terminals() -> Iterator[list[PtyPgtail]]:
-    started: list[PtyPgtail] = []
-    try:
-        yield started
-    finally:
-        for term in started:
-            term.close()
 
 
 def _start(terminals: list[PtyPgtail], *args: str, **env: str) -> PtyPgtail:

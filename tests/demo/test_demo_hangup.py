@@ -16,7 +16,6 @@ import contextlib
 import glob
 import os
 import random
-import signal
 import tempfile
 import threading
 import time
@@ -28,7 +27,7 @@ import pytest
 from pgtail.demo.binaries import FORCE_EMBEDDED_ENV
 from pgtail.demo.server import OWNER_FILE, TEMP_PREFIX
 from tests.harness.flood import send_flood
-from tests.harness.hangup import EXIT_WITHIN, Ended, PtySession
+from tests.harness.hangup import PtySession, check_ended
 
 ROUNDS = int(os.environ.get("PGTAIL_HANGUP_ROUNDS", "1"))
 MOMENTS = ["starting", "making-the-server", "first-frame", "connected", "flood"]
@@ -141,7 +140,7 @@ def hang_up_at(moment: str, rng: random.Random) -> None:
         session.kill()
         if flood is not None:
             flood.join(30)
-    check(ended, moment)
+    check_ended(ended, moment)
     assert not run.leftovers(), f"hangup while {moment}: left behind {run.leftovers()}; {ended}"
 
 
@@ -149,17 +148,6 @@ def _flood_quietly(dsn: str, channel: str, total: int) -> None:
     # The server goes away mid-flood: that is the point, not an error.
     with contextlib.suppress(psycopg.Error):
         send_flood(dsn, channel, total, chunk=2000)
-
-
-def check(ended: Ended, moment: str) -> None:
-    assert ended.status is not None, f"hangup while {moment}: {ended}"
-    assert ended.seconds <= EXIT_WITHIN, f"hangup while {moment}: {ended}"
-    if os.WIFSIGNALED(ended.status):
-        assert moment == "starting" and os.WTERMSIG(ended.status) == signal.SIGHUP, (
-            f"hangup while {moment}: {ended}"
-        )
-    else:
-        assert os.WEXITSTATUS(ended.status) == 0, f"hangup while {moment}: {ended}"
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))

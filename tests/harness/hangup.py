@@ -191,3 +191,16 @@ def thread_names(pid: int) -> list[str]:
         with contextlib.suppress(OSError):
             names.append((task / "comm").read_text().strip())
     return names
+
+
+def check_ended(ended: Ended, moment: str) -> None:
+    """pgtail went by itself within :data:`EXIT_WITHIN` of a hangup at *moment*, with exit code 0
+    (or, hung up before it could install its handler, killed by the SIGHUP itself)."""
+    assert ended.status is not None, f"hangup while {moment}: {ended}"
+    assert ended.seconds <= EXIT_WITHIN, f"hangup while {moment}: {ended}"
+    if os.WIFSIGNALED(ended.status):
+        assert moment == "starting" and os.WTERMSIG(ended.status) == signal.SIGHUP, (
+            f"hangup while {moment}: {ended}"
+        )
+    else:
+        assert os.WEXITSTATUS(ended.status) == 0, f"hangup while {moment}: {ended}"

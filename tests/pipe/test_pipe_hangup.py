@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import subprocess
 import threading
 import time
@@ -25,7 +24,7 @@ import pytest
 from tests.harness import PgServer
 from tests.harness.cli import pgtail_command, pgtail_env
 from tests.harness.flood import send_flood
-from tests.harness.hangup import EXIT_WITHIN, Ended, PtySession, backends
+from tests.harness.hangup import EXIT_WITHIN, PtySession, backends, check_ended
 from tests.harness.wait import wait_until
 
 ROUNDS = int(os.environ.get("PGTAIL_HANGUP_ROUNDS", "1"))
@@ -54,24 +53,13 @@ def hang_up_at(moment: str, pg: PgServer, rng: random.Random) -> None:
         session.kill()
         if flood is not None:
             flood.join(60)
-    check(ended, moment)
+    check_ended(ended, moment)
     wait_until(
         lambda: not backends(pg.dsn, name),
         timeout=EXIT_WITHIN,
         what=f"pgtail's sessions closed after a hangup while {moment}",
         seen=lambda: backends(pg.dsn, name),
     )
-
-
-def check(ended: Ended, moment: str) -> None:
-    assert ended.status is not None, f"hangup while {moment}: {ended}"
-    assert ended.seconds <= EXIT_WITHIN, f"hangup while {moment}: {ended}"
-    if os.WIFSIGNALED(ended.status):
-        assert moment == "starting" and os.WTERMSIG(ended.status) == signal.SIGHUP, (
-            f"hangup while {moment}: {ended}"
-        )
-    else:
-        assert os.WEXITSTATUS(ended.status) == 0, f"hangup while {moment}: {ended}"
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))

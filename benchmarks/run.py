@@ -71,10 +71,9 @@ def run(argv: list[str] | None = None) -> Report:
     with PgServer() as pg:
         measure_sender(pg, n, report)
         baseline = measure_baseline(pg, n, report)
-        count, seconds = measure_pipe(pg, n, baseline, report, checkout, opts.profile_pipe)
+        piped = measure_pipe(pg, n, baseline, report, checkout, opts.profile_pipe)
         if opts.pipe_filter:
-            unfiltered = count / seconds
-            measure_pipe_filtered(pg, n, unfiltered, report, checkout, opts.pipe_filter)
+            measure_pipe_filtered(pg, n, piped, report, checkout, opts.pipe_filter)
         if not opts.skip_tui:
             measure_tui(pg, n, baseline, opts, report, checkout)
     return report

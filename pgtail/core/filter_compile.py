@@ -62,7 +62,7 @@ MAX_CHANNELS = 256
 #: One payload test, and the same test as a loop over raw notifications.
 _PAYLOAD_SOURCE = """\
 def test(payload):
-    doc = UNPARSED
+    {reset}
     return {expr}
 
 def select(raw, codec):
@@ -70,7 +70,7 @@ def select(raw, codec):
     keep = kept.append
     for n in raw:
         payload = n.extra.decode(codec, "replace")
-        doc = UNPARSED
+        {reset}
         if {expr}:
             keep(n)
     return kept
@@ -109,7 +109,9 @@ def _compile(source: str, node: Node, *, payload_only: bool) -> dict[str, object
     expr = _expression(node, names, payload_only)
     namespace: dict[str, object] = {"__builtins__": {}, **names}
     try:
-        exec(source.format(expr=expr), namespace)
+        # ``doc`` starts unparsed for each payload, when the filter reads fields at all.
+        reset = "doc = UNPARSED" if _LAZY_DOCUMENT in expr else "pass"
+        exec(source.format(expr=expr, reset=reset), namespace)
     except (SyntaxError, RecursionError, MemoryError):
         # Only for sizes the parser lets through and Python's compiler does not.
         raise FilterError("this filter is too large", 0) from None

@@ -31,6 +31,7 @@ from pgtail.demo.binaries import FORCE_EMBEDDED_ENV
 from pgtail.demo.channels import CHANNELS
 from pgtail.demo.server import OWNER_FILE, TEMP_PREFIX
 from tests.harness.cli import ROOT, collect_lines, pgtail_command, pgtail_env
+from tests.harness.hangup import process_stat
 from tests.harness.wait import wait_until
 
 COMMAND = pgtail_command("--demo")
@@ -51,18 +52,6 @@ def _env() -> dict[str, str]:
 # --------------------------------------------------------------------------- processes
 
 
-def _stat(pid: int) -> tuple[int, int] | None:
-    """(parent pid, start time) of a live process, or None once it is gone (or a zombie)."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    if fields[0] == "Z":
-        return None
-    return int(fields[1]), int(fields[19])
-
-
 def _uid(pid: int) -> int | None:
     """The real uid of a live process, or None once it is gone (a backend may end any time)."""
     try:
@@ -80,7 +69,7 @@ def _server_processes(postmaster: int) -> dict[int, int]:
     found: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            st = _stat(int(entry))
+            st = process_stat(int(entry))
             if st is not None and (int(entry) == postmaster or st[0] == postmaster):
                 found[int(entry)] = st[1]
     return found
@@ -140,7 +129,9 @@ class Running:
 
     def assert_cleaned_up(self) -> None:
         leftovers = [
-            pid for pid, started in self.processes.items() if (_stat(pid) or (0, -1))[1] == started
+            pid
+            for pid, started in self.processes.items()
+            if (process_stat(pid) or (0, -1))[1] == started
         ]
         assert not leftovers, f"server processes left behind: {leftovers}"
         assert not os.path.exists(self.directory), f"{self.directory} left behind"

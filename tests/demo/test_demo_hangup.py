@@ -27,7 +27,7 @@ import pytest
 from pgtail.demo.binaries import FORCE_EMBEDDED_ENV
 from pgtail.demo.server import OWNER_FILE, TEMP_PREFIX
 from tests.harness.flood import send_flood
-from tests.harness.hangup import PtySession, check_ended
+from tests.harness.hangup import PtySession, check_ended, process_stat
 
 ROUNDS = int(os.environ.get("PGTAIL_HANGUP_ROUNDS", "1"))
 MOMENTS = ["starting", "making-the-server", "first-frame", "connected", "flood"]
@@ -65,7 +65,7 @@ class DemoRun:
             self.postmaster = int(pidfile.split()[0])
         if self.postmaster is not None:
             for entry in os.listdir("/proc"):
-                st = _stat(int(entry)) if entry.isdigit() else None
+                st = process_stat(int(entry)) if entry.isdigit() else None
                 if st is not None and self.postmaster in (int(entry), st[0]):
                     self.processes[int(entry)] = st[1]
 
@@ -91,23 +91,11 @@ class DemoRun:
         left = [
             f"pid {pid}"
             for pid, started in self.processes.items()
-            if (st := _stat(pid)) is not None and st[1] == started
+            if (st := process_stat(pid)) is not None and st[1] == started
         ]
         if self.directory is not None and os.path.exists(self.directory):
             left.append(self.directory)
         return left
-
-
-def _stat(pid: int) -> tuple[int, int] | None:
-    """(parent pid, start time) of a live process, or None once it is gone (or a zombie)."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    if fields[0] == "Z":
-        return None
-    return int(fields[1]), int(fields[19])
 
 
 def hang_up_at(moment: str, rng: random.Random) -> None:

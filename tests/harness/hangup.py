@@ -204,3 +204,15 @@ def check_ended(ended: Ended, moment: str) -> None:
         )
     else:
         assert os.WEXITSTATUS(ended.status) == 0, f"hangup while {moment}: {ended}"
+
+
+def process_stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, start time) of a live process, or None once it is gone (or a zombie)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    if fields[0] == "Z":
+        return None
+    return int(fields[1]), int(fields[19])

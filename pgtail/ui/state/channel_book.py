@@ -30,6 +30,8 @@ class ChannelRow:
     """Notifications per second, recently."""
     activity: tuple[int, ...] = ()
     """Per-second counts of the last minute, oldest first (the sparkline)."""
+    quiet: int | None = None
+    """Whole seconds without a notification, once over ``--quiet-after`` (None: not quiet)."""
 
 
 class ChannelBook:

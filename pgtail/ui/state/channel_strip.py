@@ -1,5 +1,7 @@
 """The one-line channel summary that stands in for the channel list on narrow terminals.
 
+A quiet channel (``--quiet-after``) says so after its count, shortly: ``● orders 12 quiet 2m``.
+
 Every channel's state must stay visible: when the line is too short for every name, names are
 cut (with ``…``, in cells) before any channel is left out, and channels that still do not fit
 are summed up by state at the end (``+3 ●2 ○1``). No Textual here.
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pgtail.core.text import escape
 from pgtail.ui.state.cells import Graphemes, cell_width, cut
 from pgtail.ui.state.channel_book import ChannelRow, ListenState
+from pgtail.ui.state.quiet import strip_text
 
 #: One glyph per state, so states read without colour (NO_COLOR) too.
 GLYPHS: dict[ListenState, str] = {"listening": "●", "pending": "◌", "off": "○"}
@@ -42,9 +45,12 @@ class StripEntry:
     name: str
     """The name as shown: escaped, maybe cut."""
     count: str
+    quiet: str = ""
+    """``quiet 2m`` for a quiet channel, else empty."""
 
     def cells(self, graphemes: Graphemes) -> int:
-        return 1 + 1 + cell_width(self.name, graphemes) + 1 + len(self.count)
+        quiet = 1 + len(self.quiet) if self.quiet else 0
+        return 1 + 1 + cell_width(self.name, graphemes) + 1 + len(self.count) + quiet
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,7 @@ def _layout(
             row.state,
             cut(escape(row.name), name_cells, graphemes),
             compact_count(row.count),
+            strip_text(row.quiet) if row.quiet is not None else "",
         )
         for row in rows[:shown]
     ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pgtail.core.models import Notification
 from pgtail.ui.inbox import LogItem
 from pgtail.ui.state.filtering import LineFilter
+from pgtail.ui.state.quiet import QuietLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +21,9 @@ class Skipped:
     count: int
 
 
-Line = LogItem | Skipped
-"""One line of the log: a notification, an outage, or a count of lines not shown."""
+Line = LogItem | Skipped | QuietLine
+"""One line of the log: a notification, an outage, a count of lines not shown, or a channel that
+went quiet or spoke again."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,10 @@ class LogStore:
         self.view = [line for line in self.all if self.matches(line)] if self.filtered else self.all
 
     def matches(self, line: Line) -> bool:
-        """Whether *line* passes the filters (outage and skipped-lines markers always do)."""
+        """Whether *line* passes the filters (outage and skipped-lines markers always do; a quiet
+        channel's lines follow the channel filter)."""
+        if isinstance(line, QuietLine):
+            return self.channel in (None, line.channel)
         if not isinstance(line, Notification):
             return True
         if self.channel is not None and line.channel != self.channel:

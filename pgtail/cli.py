@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -109,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
         " lower it for slow links",
     )
     parser.add_argument(
+        "--quiet-after",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="mark a channel quiet after SECONDS without a notification, and say in the log when"
+        " it went quiet and spoke again (UI only; 0: off, the default)",
+    )
+    parser.add_argument(
         "--sender",
         action="store_true",
         help="with --json: add who sent each notification (application, user, address)",
@@ -167,6 +176,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds of at least 0 (0: off)")
+    return value
+
+
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -190,15 +209,24 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
             parse_filter(args.filter)
         except FilterError as exc:
             parser.error(f"--filter: {describe_error(args.filter, exc)}")
+    if args.quiet_after and args.replay:
+        parser.error("--quiet-after watches live channels: leave it out with --replay")
     if args.json:
         mode = OutputMode.JSON
     elif args.plain or not sys.stdout.isatty():
         mode = OutputMode.PLAIN
     else:
         mode = OutputMode.TUI
+    if args.quiet_after and mode is not OutputMode.TUI and not args.check:
+        parser.error("--quiet-after marks channel rows in the full-screen UI, not in pipe mode")
     channels = tuple(dict.fromkeys([*args.channels, *args.channels_pos]))
     # Command line > profile > the file's defaults > built-in.
-    given = Options(fps=args.fps, scrollback=args.scrollback, sender=args.sender or None)
+    given = Options(
+        fps=args.fps,
+        scrollback=args.scrollback,
+        sender=args.sender or None,
+        quiet_after=args.quiet_after,
+    )
     options = given.over(profile.options if profile else Options()).over(config.defaults)
     dsn = args.dsn or (profile.dsn if profile else None) or os.environ.get("PGTAIL_DSN")
     return Settings(
@@ -216,6 +244,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         fps=options.fps or _default_fps(),
         check=args.check,
         filter=args.filter or None,
+        quiet_after=options.quiet_after or None,
     )
 
 

@@ -6,6 +6,7 @@
     scrollback = 50000
     sender = true               # the sender column in the UI (and --json's "sender" field)
     color = false               # like NO_COLOR
+    quiet_after = 300           # seconds without a notification before a channel is quiet
 
     [profile.shop]
     dsn = "host=db.internal user=app dbname=shop"
@@ -49,6 +50,8 @@ class Options:
     """Show who sent each notification: the UI's sender column, --json's "sender" field."""
     color: bool | None = None
     """False draws without colour, as NO_COLOR does."""
+    quiet_after: float | None = None
+    """Seconds without a notification before the UI marks a channel quiet; 0: never."""
 
     def over(self, below: Options) -> Options:
         """These options, with what is not set here taken from *below*."""
@@ -141,7 +144,7 @@ def parse(text: str, file: Path) -> Config:
     return Config(path=file, defaults=defaults, profiles=profiles)
 
 
-_OPTION_KEYS = ("fps", "scrollback", "sender", "color")
+_OPTION_KEYS = ("fps", "scrollback", "sender", "color", "quiet_after")
 _PROFILE_KEYS = ("dsn", "service", "channels", *_OPTION_KEYS)
 
 
@@ -160,8 +163,20 @@ def _options(table: dict[str, object], path: tuple[str, ...], where: _Locator) -
             return value
         raise ConfigError(where.key(path, key, f"{key} must be true or false"))
 
+    def seconds(key: str) -> float | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
+            raise ConfigError(where.key(path, key, f"{key} must be a number of seconds (0: off)"))
+        return float(value)
+
     return Options(
-        fps=whole("fps"), scrollback=whole("scrollback"), sender=flag("sender"), color=flag("color")
+        fps=whole("fps"),
+        scrollback=whole("scrollback"),
+        sender=flag("sender"),
+        color=flag("color"),
+        quiet_after=seconds("quiet_after"),
     )
 
 

@@ -44,3 +44,6 @@ class Settings:
     notifications are shown at once. Bounds what pgtail writes to a slow terminal link."""
     check: bool = False
     """Diagnose LISTEN/NOTIFY on the server once and exit (``--check``)."""
+    quiet_after: float | None = None
+    """The UI marks a channel quiet after this many seconds without a notification
+    (``--quiet-after``); None: never."""

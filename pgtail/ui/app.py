@@ -42,6 +42,7 @@ from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.keys import APP_BINDINGS
 from pgtail.ui.messages import CoreEvent, InboxReady
+from pgtail.ui.quiet_watch import QuietWatch
 from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
 from pgtail.ui.screens.detail import DetailScreen, copy_as_sql
@@ -136,6 +137,7 @@ class PgtailApp(App[int]):
         strip = ChannelStrip(color=self.settings.color, id="channel-strip")
         self.main = MainArea(self.channel_list, strip, self.log_view, id="main")
         """The channel list (or, when narrow, a one-line summary) and the log."""
+        self.quiet = QuietWatch(self, self.settings.quiet_after)
         self.channel_commands = ChannelCommands(
             self.channels,
             self.main,
@@ -143,6 +145,7 @@ class PgtailApp(App[int]):
             self.listener,
             self.core,
             warn=lambda text, severity: self._toast(text, "pgtail", severity),
+            marks=self.quiet.rows,
         )
         self.undo = Undo(self.log_view, self.channel_commands, self._undo_toast)
         yield self.main
@@ -199,7 +202,7 @@ class PgtailApp(App[int]):
         drained = self.inbox.drain() if drain else None
         if drained is not None:
             self.pacer.drained(len(drained.items) + drained.dropped, self.log_view.size.height)
-            self.log_view.add(drained.items, drained.dropped)
+            self.log_view.add(self.quiet.heard(drained), drained.dropped)
             self.channels.count(drained.counts, drained.last_seen, drained.total)
         due = self.pacer.tick()
         if due.rows:

@@ -13,13 +13,15 @@ from functools import partial
 from textual.notifications import SeverityLevel
 
 from pgtail.ui.bridge import CoreThread, Source
-from pgtail.ui.state.channel_book import ChannelBook
+from pgtail.ui.state.channel_book import ChannelBook, ChannelRow
 from pgtail.ui.state.undo import RemovedChannel
 from pgtail.ui.widgets.main_area import MainArea
 from pgtail.ui.widgets.notification_log import NotificationLog
 
 Warn = Callable[[str, SeverityLevel], object]
 """Shows a toast: its text (escaped by the app) and severity."""
+Marks = Callable[[list[ChannelRow]], list[ChannelRow]]
+"""Marks the rows about to be shown (quiet channels)."""
 
 
 class ChannelCommands:
@@ -33,6 +35,7 @@ class ChannelCommands:
         listener: Source,
         core: CoreThread,
         warn: Warn,
+        marks: Marks | None = None,
     ) -> None:
         self.book = book
         self.rows = rows
@@ -41,9 +44,11 @@ class ChannelCommands:
         self.listener = listener
         self.core = core
         self._warn = warn
+        self._marks = marks
 
     def show_rows(self) -> None:
-        self.rows.set_rows(self.book.rows(self.listener.wanted))
+        rows = self.book.rows(self.listener.wanted)
+        self.rows.set_rows(self._marks(rows) if self._marks else rows)
 
     def add(self, name: str | None) -> None:
         """The add dialog or the discovery panel closed, with a channel to listen on or not."""

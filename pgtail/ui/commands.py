@@ -50,3 +50,6 @@ def pgtail_commands(
     yield SystemCommand(
         "Retry now", "Reconnect now instead of after the wait (r)", app.action_retry
     )
+    yield SystemCommand(
+        "Quiet after", "Mark channels silent for N seconds, or turn it off", app.quiet.ask
+    )

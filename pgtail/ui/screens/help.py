@@ -36,6 +36,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("e", "every error met, in full (or click the status line)"),
             ("Tab, Shift+Tab", "move focus"),
             ("Ctrl+P", "command palette"),
+            ("Ctrl+P, quiet after", "mark channels silent for N seconds, or stop"),
         ],
     ),
     (
@@ -60,6 +61,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Enter, click", "show only this channel; again to show all"),
             ("Space", "listen on / off (keeps the row)"),
             ("d, Delete", "remove (UNLISTEN; u undoes)"),
+            ("quiet 2m 10s", "no notification for that long (--quiet-after)"),
         ],
     ),
     (

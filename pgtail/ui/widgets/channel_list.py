@@ -22,6 +22,7 @@ from pgtail.core.text import escape, truncate
 from pgtail.ui.state.cells import cut
 from pgtail.ui.state.channel_book import ChannelRow, ListenState
 from pgtail.ui.state.channel_strip import GLYPHS
+from pgtail.ui.state.quiet import row_text
 from pgtail.ui.state.rates import sparkline
 from pgtail.ui.widgets.palette import channel_style
 
@@ -31,6 +32,11 @@ STATE_STYLES: dict[ListenState, str] = {
     "pending": "bold yellow",
     "off": "dim",
 }
+
+
+def quiet_style(color: bool) -> str:
+    """How a quiet channel's ``quiet 2m 10s`` stands out (under NO_COLOR too)."""
+    return "bold $text-warning" if color else "bold reverse"
 
 
 def ago(ts: float | None, now: float | None = None) -> str:
@@ -134,7 +140,6 @@ class ChannelList(OptionList):
             f"bold {name_style.color.name}" if self.color and name_style.color else "bold",
         )
         mark = Content.styled(" ◂ filter", "reverse") if row.name == self.filter else Content("")
-        detail = f"{row.state} · {row.count:,} · {ago(row.last_seen)}"
         rate = f" {row.rate:,.1f}/s"
         spark = sparkline(row.activity, max(4, width - len(rate))) if row.activity else ""
         return Content.assemble(
@@ -143,11 +148,21 @@ class ChannelList(OptionList):
             name,
             mark,
             "\n  ",
-            (truncate(detail, width), "dim"),
+            self._detail(row, width),
             "\n  ",
             (spark, name_style.color.name if self.color and name_style.color else ""),
             (rate, "dim"),
         )
+
+    def _detail(self, row: ChannelRow, width: int) -> Content:
+        """``listening · 12 · 4s ago``; for a quiet channel the warning replaces the state and
+        the time (``quiet 2m 10s · 12``)."""
+        if row.quiet is None:
+            detail = f"{row.state} · {row.count:,} · {ago(row.last_seen)}"
+            return Content.styled(truncate(detail, width), "dim")
+        warning = truncate(row_text(row.quiet), width)
+        count = truncate(f" · {row.count:,}", width - len(warning))
+        return Content.assemble((warning, quiet_style(self.color)), (count, "dim"))
 
     def action_toggle_listen(self) -> None:
         name = self.highlighted_name

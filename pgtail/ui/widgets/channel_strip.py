@@ -18,7 +18,7 @@ from textual.widget import Widget
 from pgtail.ui.state.cells import cut
 from pgtail.ui.state.channel_book import ChannelRow
 from pgtail.ui.state.channel_strip import GLYPHS, SEPARATOR, plan_strip
-from pgtail.ui.widgets.channel_list import STATE_STYLES
+from pgtail.ui.widgets.channel_list import STATE_STYLES, quiet_style
 from pgtail.ui.widgets.palette import channel_style
 
 #: Shown at the right end when there is room: the key to the full list.
@@ -67,6 +67,7 @@ class ChannelStrip(Widget):
                     (entry.name, f"bold {color}".strip()),
                     " ",
                     (entry.count, "dim"),
+                    (f" {entry.quiet}" if entry.quiet else "", quiet_style(self.color)),
                 )
             )
         if layout.rest:

@@ -24,6 +24,7 @@ from pgtail.ui.state import cells
 from pgtail.ui.state.gap_text import gap_line
 from pgtail.ui.state.log_columns import GAP, LogColumns
 from pgtail.ui.state.log_store import Line, Skipped
+from pgtail.ui.state.quiet import QuietLine
 from pgtail.ui.widgets.marks import marked
 
 TIME_STYLE = Style(dim=True)
@@ -32,6 +33,8 @@ OWN_STYLE = Style(bold=True, color="#ffd75f")
 GAP_STYLE = Style(bold=True, color="#ff5f5f")
 SKIP_STYLE = Style(italic=True, color="#ffaf00")
 OWN_PAYLOAD_STYLE = Style(italic=True)
+QUIET_STYLE = Style(bold=True, color="#ffaf00")
+SPOKE_STYLE = Style(dim=True, italic=True)
 
 
 def sender_label(info: SenderInfo | None) -> str:
@@ -48,9 +51,11 @@ def cell_width(text: str) -> int:
     return cells.cell_width(text, split_graphemes)
 
 
-def _marker_text(line: Gap | Skipped) -> tuple[str, Style]:
+def _marker_text(line: Gap | Skipped | QuietLine) -> tuple[str, Style]:
     if isinstance(line, Gap):
         return gap_line(line), GAP_STYLE
+    if isinstance(line, QuietLine):
+        return line.text, QUIET_STYLE if line.spoke_at is None else SPOKE_STYLE
     return f"… {line.count:,} notifications arrived too fast to show (counted) …", SKIP_STYLE
 
 

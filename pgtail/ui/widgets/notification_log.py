@@ -8,6 +8,7 @@ out (payload first, wrapped or scrolled) and :mod:`~pgtail.ui.widgets.log_lines`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -20,7 +21,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pgtail.core.models import Gap, Notification, SenderInfo
-from pgtail.ui.inbox import LogItem
 from pgtail.ui.keys import LOG_BINDINGS
 from pgtail.ui.state.filtering import LineFilter
 from pgtail.ui.state.gap_text import gap_explanation
@@ -95,7 +95,7 @@ class NotificationLog(ScrollView, can_focus=True):
         """Only lines whose channel or payload match are shown, when set (the ``/`` filter)."""
         return self.store.text
 
-    def add(self, items: list[LogItem], dropped: int = 0) -> None:
+    def add(self, items: Sequence[Line], dropped: int = 0) -> None:
         """Append new lines (a drained batch); *dropped* were never shown and are counted."""
         new: list[Line] = []
         if dropped:

@@ -235,3 +235,15 @@ def test_the_strip_says_quiet_shortly_and_still_fits() -> None:
     assert layout.cells == len("● orders 12 quiet 2m") + 2 + len("● jobs 3")
     narrow = plan_strip(rows, 30, split_graphemes)
     assert narrow.cells <= 30 and narrow.entries[0].quiet == "quiet 2m"
+
+
+def test_a_long_name_is_cut_before_the_facts() -> None:
+    line = QuietLine("a_very_long_channel_name_that_goes_on_and_on_and_on_for_63_bytes", T0)
+    fitted = line.fitted(40, split_graphemes)
+    assert fitted.endswith(f"… quiet since {_clock(T0)}")
+    assert len(fitted) == 40
+    assert QuietLine("orders", T0).fitted(40, split_graphemes) == QuietLine("orders", T0).text
+    # Wide characters are measured in cells.
+    wide = QuietLine("注文" * 10, T0).fitted(30, split_graphemes)
+    assert wide.endswith(f"… quiet since {_clock(T0)}")
+    assert split_graphemes(wide)[1] <= 30

@@ -22,6 +22,7 @@ from pgtail.core.formats import clock_time
 from pgtail.core.models import Notification
 from pgtail.core.text import escape
 from pgtail.ui.inbox import LogItem
+from pgtail.ui.state.cells import Graphemes, cell_width, cut
 from pgtail.ui.state.channel_book import ChannelRow
 
 
@@ -70,6 +71,10 @@ def parse_after(text: str) -> float | None:
     return seconds or None
 
 
+#: Cells a channel name keeps in a quiet line, however narrow the log.
+MIN_NAME = 8
+
+
 @dataclass(frozen=True, slots=True)
 class QuietLine:
     """A line in the log: *channel* went quiet, or (``spoke_at`` set) spoke again."""
@@ -100,6 +105,17 @@ class QuietLine:
         if self.unheard >= 1:
             text += f" (not counting {span(self.unheard)} not listening)"
         return text
+
+    def fitted(self, width: int, graphemes: Graphemes) -> str:
+        """:attr:`text` in *width* cells: a long channel name is cut (``…``) before the facts
+        after it, which are cut last."""
+        text = self.text
+        name = escape(self.channel)
+        facts = text[len(name) :]
+        room = max(MIN_NAME, width - len(facts))
+        if cell_width(name, graphemes) > room:
+            text = cut(name, room, graphemes) + facts
+        return cut(text, width, graphemes)
 
 
 @dataclass(slots=True)

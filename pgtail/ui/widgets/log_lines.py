@@ -51,11 +51,12 @@ def cell_width(text: str) -> int:
     return cells.cell_width(text, split_graphemes)
 
 
-def _marker_text(line: Gap | Skipped | QuietLine) -> tuple[str, Style]:
+def _marker_text(line: Gap | Skipped | QuietLine, width: int | None = None) -> tuple[str, Style]:
     if isinstance(line, Gap):
         return gap_line(line), GAP_STYLE
     if isinstance(line, QuietLine):
-        return line.text, QUIET_STYLE if line.spoke_at is None else SPOKE_STYLE
+        text = line.text if width is None else line.fitted(width, split_graphemes)
+        return text, QUIET_STYLE if line.spoke_at is None else SPOKE_STYLE
     return f"… {line.count:,} notifications arrived too fast to show (counted) …", SKIP_STYLE
 
 
@@ -78,7 +79,7 @@ class LineDrawer:
     def line(self, line: Line) -> list[Segment]:
         """*line* on one row, its payload cut (with ``…``) to the payload column."""
         if not isinstance(line, Notification):
-            text, style = _marker_text(line)
+            text, style = _marker_text(line, self.columns.width)
             return [Segment(cells.cut(text, self.columns.width, split_graphemes), style)]
         payload = cells.window(
             escape(line.payload), self.offset, self.columns.payload, split_graphemes

@@ -1,4 +1,5 @@
-"""Pipe mode measured: ``pgtail --json`` as a subprocess, its stdout a pipe this process counts.
+"""Pipe mode measured: ``pgtail --json`` and ``pgtail --plain`` as subprocesses, each one's
+stdout a pipe this process counts.
 
 Counting is one ``os.read`` of up to 1 MiB and one ``bytes.count`` per read, a few percent of
 one core at these rates; pgtail itself writes each batch with a single ``write``.
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.report import Figure, Report, Target, rate
@@ -20,11 +22,15 @@ from pgtail.demo.processes import terminate
 from tests.harness.cli import pgtail_command, pgtail_env
 from tests.harness.pgserver import PgServer
 
-__all__ = ["PIPE", "PIPE_VS_SENDER", "measure_pipe"]
+__all__ = ["PIPE", "PIPE_VS_SENDER", "PLAIN", "PLAIN_VS_JSON", "measure_pipe", "measure_plain"]
 
 PIPE = Figure("pgtail --json (pipe)", Target(">=", 1.30, "x", decimals=2))
 """Its rate relative to the raw baseline's."""
 PIPE_VS_SENDER = Figure("  time vs its sender's time", Target("<=", 1.25, "x", decimals=2))
+PLAIN = Figure("pgtail --plain (pipe)", Target(">=", 1.30, "x", decimals=2))
+"""Its rate relative to the raw baseline's, like ``--json``'s."""
+PLAIN_VS_JSON = Figure("  time vs --json's time", Target("<=", 1.10, "x", decimals=2))
+"""As fast as ``--json``: within the run-to-run spread of the same flood."""
 
 
 def measure_pipe(
@@ -34,10 +40,63 @@ def measure_pipe(
     report: Report,
     checkout: Path,
     profile: str | None = None,
+) -> float | None:
+    """``pgtail --json`` of *checkout* into a pipe, from the first NOTIFY to the N-th line.
+
+    Returns its time (None when it did not get all N), for :func:`measure_plain`."""
+    flood = _flood_through("--json", pg, n, checkout, profile)
+    report.counts["pipe"] = flood.count
+    ratio = baseline / flood.seconds
+    report.add(PIPE, rate(flood.count, flood.seconds), ratio=f"{ratio:.2f}x", measured=ratio)
+    vs_sender = flood.seconds / flood.sender_seconds
+    report.add(
+        PIPE_VS_SENDER,
+        f"{vs_sender:.2f}x (sender {flood.sender_seconds:.2f} s)",
+        measured=vs_sender,
+    )
+    _check_json_lines(flood.first, flood.last, n)
+    return flood.seconds if flood.count == n else None
+
+
+def measure_plain(
+    pg: PgServer,
+    n: int,
+    baseline: float,
+    json_seconds: float | None,
+    report: Report,
+    checkout: Path,
 ) -> None:
-    """``pgtail --json`` of *checkout* into a pipe, from the first NOTIFY to the N-th line."""
+    """``pgtail --plain`` the same way, compared with the baseline and with ``--json``."""
+    flood = _flood_through("--plain", pg, n, checkout)
+    report.counts["plain"] = flood.count
+    ratio = baseline / flood.seconds
+    report.add(PLAIN, rate(flood.count, flood.seconds), ratio=f"{ratio:.2f}x", measured=ratio)
+    if json_seconds is None:
+        report.not_measured((PLAIN_VS_JSON,), "--json did not get all N")
+    else:
+        vs_json = flood.seconds / json_seconds
+        report.add(PLAIN_VS_JSON, f"{vs_json:.2f}x", measured=vs_json)
+    _check_plain_lines(flood.first, flood.last, n)
+
+
+@dataclass
+class _Flood:
+    count: int
+    """Lines read."""
+    seconds: float
+    """From the first NOTIFY sent to the last line read."""
+    sender_seconds: float
+    first: bytes
+    last: bytes
+    """The first and the last line read."""
+
+
+def _flood_through(
+    mode: str, pg: PgServer, n: int, checkout: Path, profile: str | None = None
+) -> _Flood:
+    """Send N while ``pgtail MODE`` prints them into a pipe this process counts."""
     proc = subprocess.Popen(
-        pgtail_command("--json", "--dsn", pg.dsn, "-c", CHANNEL),
+        pgtail_command(mode, "--dsn", pg.dsn, "-c", CHANNEL),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -73,17 +132,8 @@ def measure_pipe(
             last = chunk
         end = time.monotonic()
         sender.finish()
-        report.counts["pipe"] = count
-        seconds = end - sender.start_at
-        ratio = baseline / seconds
-        report.add(PIPE, rate(count, seconds), ratio=f"{ratio:.2f}x", measured=ratio)
-        vs_sender = seconds / sender.seconds
-        report.add(
-            PIPE_VS_SENDER,
-            f"{vs_sender:.2f}x (sender {sender.seconds:.2f} s)",
-            measured=vs_sender,
-        )
-        _check_json_lines(first, last.rstrip(b"\n").rsplit(b"\n", 1)[-1], n)
+        last_line = last.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        return _Flood(count, end - sender.start_at, sender.seconds, first, last_line)
     finally:
         if proc.poll() is None:
             terminate(proc, signal.SIGTERM, timeout=5)
@@ -113,4 +163,10 @@ def _wait_stderr(proc: subprocess.Popen[bytes], pattern: bytes, timeout: float) 
 
 def _check_json_lines(first: bytes, last: bytes, n: int) -> None:
     if n and (json.loads(first)["payload"] != "1" or json.loads(last)["payload"] != str(n)):
+        raise RuntimeError(f"unexpected output: first {first!r}, last {last!r}")
+
+
+def _check_plain_lines(first: bytes, last: bytes, n: int) -> None:
+    """``HH:MM:SS.mmm  channel  pid  payload``: the payload is the last field."""
+    if n and (first.split()[-1] != b"1" or last.split()[-1] != str(n).encode()):
         raise RuntimeError(f"unexpected output: first {first!r}, last {last!r}")

@@ -31,7 +31,8 @@ class PtyPgtail:
     """One pgtail process on a pty of a fixed size.
 
     *checkout* is the source tree whose pgtail runs (this one by default); *env* adds variables
-    to a ``PG*``-free environment.
+    to a ``PG*``-free environment. *command*, when given, runs instead of ``pgtail *args`` (the
+    benchmark runs pgtail through ``ssh``).
     """
 
     def __init__(
@@ -41,6 +42,7 @@ class PtyPgtail:
         rows: int = 40,
         env: dict[str, str] | None = None,
         checkout: str | Path = ROOT,
+        command: list[str] | None = None,
     ) -> None:
         self.cols, self.rows = cols, rows
         master, slave = os.openpty()
@@ -53,7 +55,7 @@ class PtyPgtail:
         self.started = time.monotonic()
         """When pgtail was started (``time.monotonic()``)."""
         self.proc = subprocess.Popen(
-            pgtail_command(*args),
+            command or pgtail_command(*args),
             stdin=slave,
             stdout=slave,
             stderr=slave,

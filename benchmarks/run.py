@@ -81,8 +81,8 @@ def run(argv: list[str] | None = None) -> Report:
     with PgServer() as pg:
         measure_sender(pg, n, report)
         baseline = measure_baseline(pg, n, report)
-        json_seconds = measure_pipe(pg, n, baseline, report, checkout, opts.profile_pipe)
-        measure_plain(pg, n, baseline, json_seconds, report, checkout)
+        json_flood = measure_pipe(pg, n, baseline, report, checkout, opts.profile_pipe)
+        measure_plain(pg, n, baseline, json_flood, report, checkout)
         if not opts.skip_tui:
             measure_tui(pg, n, baseline, opts, report, checkout)
         if not opts.skip_tui and not opts.skip_ssh:

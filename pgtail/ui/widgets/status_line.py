@@ -78,6 +78,15 @@ class StatusLine(Static):
         self.delivered: bool | None = None
         """The delivery check's result for this connection (None: not known yet)."""
         self._rate = RateMeter()
+        self._shown: tuple[str, tuple[object, ...]] | None = None
+
+    def _show(self, content: Content) -> None:
+        """Show *content* unless it is what is shown: an unchanged line is not repainted (the
+        periodic tick would otherwise write it to the terminal every time)."""
+        shown = (content.plain, tuple(content.spans))
+        if shown != self._shown:
+            self._shown = shown
+            self.update(content, layout=False)
 
     def on_mount(self) -> None:
         self.redraw()
@@ -131,14 +140,13 @@ class StatusLine(Static):
         width = max(20, (self.size.width or 80) - 2 - extra_width)
         counts = f"{self.total:,} received · {self.rate:,.0f}/s · {self.listening} listening"
         if self.replay is not None:
-            self.update(
+            self._show(
                 Content.assemble(
                     (_keep_tail(escape(self.replay), max(10, width - 24)), "bold"),
                     "  ",
                     (f"{self.total:,} shown", "dim"),
                     *extras,
-                ),
-                layout=False,
+                )
             )
             return
         phase = escape(describe_phase(state, delivered=self.delivered))
@@ -156,7 +164,7 @@ class StatusLine(Static):
         parts += ["  ", (counts, "dim"), *extras]
         # One row of fixed size: no layout pass, which would repaint the whole screen four times
         # a second (seen as tens of KiB/s written to the terminal).
-        self.update(Content.assemble(*parts), layout=False)
+        self._show(Content.assemble(*parts))
         self.set_class(
             state.phase is Phase.RECONNECTING or self.delivered is False, "-reconnecting"
         )

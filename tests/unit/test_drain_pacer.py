@@ -58,6 +58,24 @@ def test_a_drain_that_fills_the_log_spaces_drains_by_fps() -> None:
     assert pacer.wait() == pytest.approx(CALM_INTERVAL)
 
 
+def test_a_trickle_held_up_is_not_a_flood() -> None:
+    """100/s while the UI was held up for 0.3 s: a log's height of lines in one drain, yet at a
+    trickle's rate, so the next drain comes at the calm pace, not a flood frame later."""
+    clock = Clock()
+    pacer = DrainPacer(fps=4, clock=clock)
+    pacer.drained(lines=3, height=20)
+    clock.advance(0.3)
+    pacer.drained(lines=30, height=20)
+    assert not pacer.flooding
+    assert pacer.wait() == pytest.approx(CALM_INTERVAL)
+    clock.advance(CALM_INTERVAL)
+    pacer.drained(lines=2_000, height=20)  # a flood's rate: more than a height per interval
+    assert pacer.flooding
+    clock.advance(0.25)
+    pacer.drained(lines=12_500, height=20)  # still, over the flood interval
+    assert pacer.flooding
+
+
 def test_a_log_of_no_height_and_a_zero_fps_are_safe() -> None:
     pacer = DrainPacer(fps=0, clock=Clock())
     assert pacer.flood_interval == 1.0

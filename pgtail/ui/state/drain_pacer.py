@@ -40,6 +40,8 @@ class DrainPacer:
         """True when the latest drain filled the log's height."""
         self._clock = clock
         self._next_drain = 0.0
+        self._last_drain = math.inf
+        """When the previous drain ran (none yet: the first counts as one calm interval on)."""
         self._last_clock = -math.inf
 
     def wait(self) -> float:
@@ -47,10 +49,17 @@ class DrainPacer:
         return self._next_drain - self._clock()
 
     def drained(self, lines: int, height: int) -> None:
-        """A drain brought *lines* (shown or dropped) into a log *height* rows high."""
-        self.flooding = lines >= max(1, height)
+        """A drain brought *lines* (shown or dropped) into a log *height* rows high.
+
+        It is a flood when more than the log's height arrived per calm interval since the
+        previous drain: a trickle that piled up while the UI was held up (a busy machine) is
+        not one, and is shown at the calm pace."""
+        now = self._clock()
+        intervals = max(1.0, (now - self._last_drain) / CALM_INTERVAL)
+        self._last_drain = now
+        self.flooding = lines >= max(1, height) * intervals
         interval = self.flood_interval if self.flooding else CALM_INTERVAL
-        self._next_drain = self._clock() + interval
+        self._next_drain = now + interval
 
     def clock_wait(self) -> float:
         """Seconds until the status line and rows may move on again after a drain (zero or

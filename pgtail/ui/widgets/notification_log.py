@@ -15,7 +15,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -90,6 +90,10 @@ class NotificationLog(ScrollView, can_focus=True):
         self._channel_width = 8
         self._programmatic = False
         self._styles: dict[str, Style] = {}
+        self._strips: dict[tuple[object, ...], Strip] = {}
+        """Lines as drawn, by what they show: a scroll moves lines, it does not change them."""
+        self._frame = (0, 0, Style())
+        """The first line shown, the width and the base style of the frame being drawn."""
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -350,17 +354,31 @@ class NotificationLog(ScrollView, can_focus=True):
             return max(0, len(self._view) - self.scrollable_content_region.height)
         return int(self.scroll_y)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of this frame shares, looked up once (rich_style walks the ancestors).
+        self._frame = (self._top(), self.size.width, self.rich_style)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        index = self._top() + y
-        width = self.size.width
-        base = self.rich_style
+        top, width, base = self._frame
+        index = top + y
         if index >= len(self._view) or index < 0:
             return Strip.blank(width, base)
-        segments = self._segments(self._view[index], width)
+        line = self._view[index]
         if index == self.cursor:
             base = base + self.get_component_rich_style("notification-log--cursor")
-        strip = Strip(segments).apply_style(base)
-        return strip.crop_extend(0, width, base)
+        # Each frame after a drain draws the same lines one row up: drawn once, reused. The
+        # sender column fills in as lookups return, so those lines are always drawn afresh.
+        own = isinstance(line, Notification) and line.pid in self.own_pids
+        key = (line, width, base, self._channel_width, own)
+        strip = None if self.show_senders else self._strips.get(key)
+        if strip is None:
+            segments = self._segments(line, width)
+            strip = Strip(segments).apply_style(base).crop_extend(0, width, base)
+            if len(self._strips) > 1000:
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip
 
     def _segments(self, line: Line, width: int) -> list[Segment]:
         return line_segments(

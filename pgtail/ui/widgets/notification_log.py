@@ -374,7 +374,7 @@ class NotificationLog(ScrollView, can_focus=True):
         strip = None if self.show_senders else self._strips.get(key)
         if strip is None:
             segments = self._segments(line, width)
-            strip = Strip(segments).apply_style(base).crop_extend(0, width, base)
+            strip = Strip(segments).apply_style(base).crop_extend(0, width, base).simplify()
             if len(self._strips) > 1000:
                 self._strips.clear()
             self._strips[key] = strip

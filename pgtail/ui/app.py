@@ -38,6 +38,7 @@ from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import Settings
 from pgtail.ui.bridge import CoreThread, Source, route_events
 from pgtail.ui.commands import pgtail_commands
+from pgtail.ui.gc_pauses import fewer_gc_pauses
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.messages import CoreEvent, InboxReady
 from pgtail.ui.screens.add_channel import AddChannelScreen
@@ -159,6 +160,7 @@ class PgtailApp(App[int]):
             self._announce_replay(self.listener)
         self.clock.within(0)
         self.log_view.focus()
+        self.call_after_refresh(fewer_gc_pauses, self.is_headless)
 
     async def on_unmount(self) -> None:
         await self.core.shutdown(self.sender, self.inspector)

@@ -21,9 +21,8 @@ from pgtail.ui.state.rates import WINDOW
 CLOCK_INTERVAL = 1.0
 #: How often they move on while reconnecting: the countdown to the next try is shown in tenths.
 COUNTDOWN_INTERVAL = 0.25
-#: Shortest time between two drains when the last one did not fill the log's height: a
-#: notification shows within this (plus one frame), and a steady trickle costs at most this
-#: many repaints a second.
+#: Shortest time between two drains while no flood is on: a notification shows within this
+#: (plus one frame), and a steady trickle costs at most this many repaints a second.
 CALM_INTERVAL = 1 / 30
 #: Past its boundary, a time is shown to have moved on after this much more (clocks differ by
 #: the time it takes to draw).
@@ -35,9 +34,9 @@ class DrainPacer:
 
     def __init__(self, fps: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.flood_interval = 1 / max(1, fps)
-        """The time between drains while each drain fills the log's height."""
+        """The time between drains during a flood."""
         self.flooding = False
-        """True when the latest drain filled the log's height."""
+        """True when the latest drain brought more than the log's height per calm interval."""
         self._clock = clock
         self._next_drain = 0.0
         self._last_drain = math.inf

@@ -1,5 +1,6 @@
 """The log draws each line once and reuses it as lines scroll; what changes a line's look (its
-"sent by this pgtail" mark, the cursor, the width) draws it again."""
+"sent by this pgtail" mark, the cursor, the width) draws it again. Its length changes without a
+layout pass of the screen, and it still follows its tail."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import re
 
 from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 from pgtail.core.models import Notification
+from pgtail.ui.widgets.cheap_frames import DrawnLines
 from pgtail.ui.widgets.notification_log import NotificationLog
 from tests.harness.wait import wait_for
 
@@ -73,3 +76,38 @@ async def test_a_line_is_drawn_again_when_its_look_changes() -> None:
             lambda: all(len(row) <= 60 for row in _rows(app)) and "p7" in str(_rows(app)),
             what="lines cut to the new width",
         )
+
+
+async def test_a_growing_log_follows_its_tail_and_shows_its_scrollbar() -> None:
+    """Its length changes without a layout pass of the screen; the scrollbar still appears
+    once the lines no longer fit, and tracks the tail as more arrive."""
+    app = LogOnly()
+    async with app.run_test(size=(80, 12)) as pilot:
+        log = app.query_one(NotificationLog)
+        log.add([Notification("ch", "first", 100, 1_700_000_000.0)])
+        await wait_for(pilot, lambda: _style_of(app, "first") is not None, what="the first line")
+        assert not log.show_vertical_scrollbar
+        for i in range(40):  # one drain at a time, as at a trickle
+            log.add([Notification("ch", f"n{i}", 100, 1_700_000_001.0 + i)])
+            await pilot.pause()
+        await wait_for(pilot, lambda: _style_of(app, "n39") is not None, what="the newest line")
+        assert log.show_vertical_scrollbar
+        assert log.virtual_size.height == 41
+        assert log.max_scroll_y == 41 - log.scrollable_content_region.height
+        await wait_for(pilot, lambda: log.scroll_y == log.max_scroll_y, what="the tail in view")
+        assert _style_of(app, "first") is None  # scrolled out of view
+
+
+def test_drawn_lines_are_reused_and_forgotten_past_the_limit() -> None:
+    drawn = DrawnLines(limit=2)
+    draws: list[str] = []
+
+    def draw(text: str) -> Strip:
+        draws.append(text)
+        return Strip.blank(len(text))
+
+    assert drawn.get("a", lambda: draw("a")) is drawn.get("a", lambda: draw("a"))
+    drawn.get("b", lambda: draw("b"))
+    drawn.get("c", lambda: draw("c"))  # over the limit: all forgotten, then c kept
+    drawn.get("a", lambda: draw("a"))
+    assert draws == ["a", "b", "c", "a"]

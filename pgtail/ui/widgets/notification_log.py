@@ -15,7 +15,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -24,6 +24,7 @@ from pgtail.core.models import Notification, SenderInfo
 from pgtail.core.text import escape
 from pgtail.ui.inbox import LogItem
 from pgtail.ui.state.filtering import LineFilter
+from pgtail.ui.widgets.cheap_frames import DrawnLines, set_virtual_height
 from pgtail.ui.widgets.log_lines import MAX_CHANNEL_COLUMN, Line, Skipped, line_segments
 from pgtail.ui.widgets.palette import channel_style
 
@@ -90,8 +91,7 @@ class NotificationLog(ScrollView, can_focus=True):
         self._channel_width = 8
         self._programmatic = False
         self._styles: dict[str, Style] = {}
-        self._strips: dict[tuple[object, ...], Strip] = {}
-        """Lines as drawn, by what they show: a scroll moves lines, it does not change them."""
+        self._drawn = DrawnLines()
         self._frame = (0, 0, Style())
         """The first line shown, the width and the base style of the frame being drawn."""
 
@@ -206,8 +206,8 @@ class NotificationLog(ScrollView, can_focus=True):
         self.refresh()
 
     def _sync_size(self) -> None:
-        # Width 0: lines are cut to the view, never scrolled sideways.
-        self.virtual_size = Size(0, len(self._view))
+        # The width stays 0: lines are cut to the view, never scrolled sideways.
+        set_virtual_height(self, len(self._view))
 
     def _scroll_to_end(self) -> None:
         if not self.following:
@@ -367,18 +367,16 @@ class NotificationLog(ScrollView, can_focus=True):
         line = self._view[index]
         if index == self.cursor:
             base = base + self.get_component_rich_style("notification-log--cursor")
-        # Each frame after a drain draws the same lines one row up: drawn once, reused. The
-        # sender column fills in as lookups return, so those lines are always drawn afresh.
         own = isinstance(line, Notification) and line.pid in self.own_pids
-        key = (line, width, base, self._channel_width, own)
-        strip = None if self.show_senders else self._strips.get(key)
-        if strip is None:
-            segments = self._segments(line, width)
-            strip = Strip(segments).apply_style(base).crop_extend(0, width, base).simplify()
-            if len(self._strips) > 1000:
-                self._strips.clear()
-            self._strips[key] = strip
-        return strip
+
+        def draw() -> Strip:
+            strip = Strip(self._segments(line, width)).apply_style(base)
+            return strip.crop_extend(0, width, base).simplify()
+
+        # The sender column fills in as lookups return: those lines are drawn afresh.
+        if self.show_senders:
+            return draw()
+        return self._drawn.get((line, width, base, self._channel_width, own), draw)
 
     def _segments(self, line: Line, width: int) -> list[Segment]:
         return line_segments(

@@ -18,7 +18,6 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.timer import Timer
 
 from pgtail.core.dsn import Dsn
 from pgtail.core.inspector import Inspector
@@ -39,6 +38,7 @@ from pgtail.settings import Settings
 from pgtail.ui.bridge import CoreThread, Source, route_events
 from pgtail.ui.channel_commands import ChannelCommands
 from pgtail.ui.commands import pgtail_commands
+from pgtail.ui.gc_pauses import fewer_gc_pauses
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.keys import APP_BINDINGS
 from pgtail.ui.messages import CoreEvent, InboxReady
@@ -49,11 +49,12 @@ from pgtail.ui.screens.discovery import DiscoveryScreen
 from pgtail.ui.screens.failed import FailedScreen
 from pgtail.ui.screens.help import HelpScreen
 from pgtail.ui.state.channel_book import ChannelBook
-from pgtail.ui.state.drain_pacer import STATUS_INTERVAL, DrainPacer
+from pgtail.ui.state.drain_pacer import COUNTDOWN_INTERVAL, DrainPacer, next_clock
 from pgtail.ui.state.filtering import parse_filter
 from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.state.undo import UNDO_SECONDS
 from pgtail.ui.undo import Undo
+from pgtail.ui.wake_timer import WakeTimer
 from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.channel_strip import ChannelStrip
 from pgtail.ui.widgets.filter_bar import FilterBar
@@ -116,7 +117,10 @@ class PgtailApp(App[int]):
         self.pacer = DrainPacer(settings.fps)
         """When the next drain may run, and when the rows and status line move on."""
         self.exit_code = EXIT_OK
-        self._drain_timer: Timer | None = None
+        self.drain_timer = WakeTimer(self, self._drain)
+        """The next drain, when it may not run at once (during a flood, drains are spaced)."""
+        self.clock = WakeTimer(self, self._clock_tick)
+        """The status line's and rows' next tick: not due while nothing they show changes."""
         self.senders = SenderBook()
         """Who sent which line, as far as looked up."""
         if not settings.color:
@@ -163,12 +167,13 @@ class PgtailApp(App[int]):
             self.set_interval(QUEUE_POLL_INTERVAL, self._poll_queue)
         if isinstance(self.listener, ReplaySource):
             self._announce_replay(self.listener)
-        self.set_interval(STATUS_INTERVAL, self._status_tick)
+        self.clock.within(0)
         if (preset := parse_filter(self.settings.filter or "")) is not None:
             self.filter_bar.preset(preset)  # --filter, checked when the settings were made
         self.log_view.focus()
         if self.remembering is not None:
             self.remembering.restore(self)
+        self.call_after_refresh(fewer_gc_pauses, self.is_headless)
 
     async def on_unmount(self) -> None:
         await self.core.shutdown(self.sender, self.inspector)
@@ -178,42 +183,42 @@ class PgtailApp(App[int]):
     # ---- from the core thread ----------------------------------------------------------------
 
     def on_inbox_ready(self, _message: InboxReady) -> None:
-        if self._drain_timer is not None:
-            return  # a drain is already due
         wait = self.pacer.wait()
-        if wait <= 0:
-            self._tick()
+        if wait <= 0 and not self.drain_timer.pending:
+            self._drain()
         else:
-            self._drain_timer = self.set_timer(wait, self._timed_drain)
+            self.drain_timer.within(max(0.0, wait))
 
-    def _timed_drain(self) -> None:
-        self._drain_timer = None
-        self._tick()
-
-    def _status_tick(self) -> None:
-        """Live numbers move on; the log drains only when due (floods: --fps apart)."""
-        self._tick(drain=self._drain_timer is None and self.pacer.wait() <= 0)
-
-    def _tick(self, drain: bool = True) -> None:
-        """Drain the inbox into the log, and move the live numbers on when they are due."""
-        drained = self.inbox.drain() if drain else None
+    def _drain(self) -> None:
+        """Drain the inbox into the log; the live numbers follow on the next clock tick."""
+        drained = self.inbox.drain()
         if drained is not None:
             self.pacer.drained(len(drained.items) + drained.dropped, self.log_view.size.height)
             self.log_view.add(drained.items, drained.dropped)
             self.channels.count(drained.counts, drained.last_seen, drained.total)
-        due = self.pacer.tick()
-        if due.rows:
-            self.channel_commands.show_rows()
-        if due.status:
-            self.status_line.sample(self.channels.total, len(self.channels.listening))
-            if self.log_view.show_senders:
-                self._look_up_senders(self.log_view.visible_pids())
+            self.clock.within(max(0.0, self.pacer.clock_wait()))
+
+    def _clock_tick(self) -> None:
+        """The status line and rows move on; the next tick is when they show something new."""
+        self.pacer.clock_ticked()
+        self.channel_commands.show_rows()
+        self.status_line.sample(self.channels.total, len(self.channels.listening))
+        if self.log_view.show_senders:
+            self._look_up_senders(self.log_view.visible_pids())
+        self.clock.within(
+            next_clock(
+                self.channels.last_seen.values(),
+                every_second=self.status_line.rate > 0 or self.log_view.show_senders,
+                countdown=self.state.phase is Phase.RECONNECTING,
+            )
+        )
 
     def on_core_event(self, message: CoreEvent) -> None:
         event = message.event
         if isinstance(event, ConnectionState):
             self.state = event
             self.status_line.set_state(event)
+            self.clock.within(COUNTDOWN_INTERVAL)
             if event.phase is Phase.FAILED:
                 self.exit_code = EXIT_FAILED
                 self.push_screen(FailedScreen(event.server, event.last_error or "unknown error"))

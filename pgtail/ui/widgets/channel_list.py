@@ -45,6 +45,11 @@ def ago(ts: float | None, now: float | None = None) -> str:
     return f"{seconds // 3600:.0f}h ago"
 
 
+def _drawn(content: Content) -> tuple[str, tuple[object, ...]]:
+    """What *content* draws: its text and its styles (``==`` on Content compares text only)."""
+    return content.plain, tuple(content.spans)
+
+
 class ChannelList(OptionList):
     """Channels as three-line rows. Enter (or a click) filters the log to the highlighted one."""
 
@@ -106,8 +111,12 @@ class ChannelList(OptionList):
         current = self.highlighted_name
         self.rows = rows
         if names == old_names:
+            # Only rows that read differently are replaced: each replacement repaints the list.
             for index, row in enumerate(rows):
-                self.replace_option_prompt_at_index(index, self._prompt(row))
+                prompt = self._prompt(row)
+                old = self.get_option_at_index(index).prompt
+                if not isinstance(old, Content) or _drawn(old) != _drawn(prompt):
+                    self.replace_option_prompt_at_index(index, prompt)
             return
         self.clear_options()
         self.add_options([Option(self._prompt(row)) for row in rows])

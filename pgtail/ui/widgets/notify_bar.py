@@ -69,6 +69,9 @@ class NotifyInput(CompletingInput):
 
     def __init__(self, channels: Callable[[], Iterable[str]], **kwargs: str) -> None:
         super().__init__(channels, **kwargs)
+        # A steady cursor: a blinking one repaints the bar twice a second, for hours when the
+        # bar keeps the focus after a send (0.4 % of a core and 430 B/s to the terminal).
+        self.cursor_blink = False
         self.history: list[str] = []
         """Lines sent, oldest first."""
         self._position: int | None = None

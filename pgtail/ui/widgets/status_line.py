@@ -66,6 +66,15 @@ class StatusLine(Static):
         self.errors = ErrorLog()
         """Every error met, for the error view."""
         self._rate = RateMeter()
+        self._shown: tuple[str, tuple[object, ...]] | None = None
+
+    def _show(self, content: Content) -> None:
+        """Show *content* unless it is what is shown: an unchanged line is not repainted (the
+        periodic tick would otherwise write it to the terminal every time)."""
+        shown = (content.plain, tuple(content.spans))
+        if shown != self._shown:
+            self._shown = shown
+            self.update(content, layout=False)
 
     def on_mount(self) -> None:
         self.redraw()
@@ -131,9 +140,7 @@ class StatusLine(Static):
     def redraw(self) -> None:
         # The content's width (padding excluded); before the first layout, assume 80 columns.
         width = self.size.width or 78
-        # One row of fixed size: no layout pass, which would repaint the whole screen four times
-        # a second (seen as tens of KiB/s written to the terminal).
-        self.update(self.text(width, time.time()), layout=False)
+        self._show(self.text(width, time.time()))
         trouble = self.state.phase is Phase.RECONNECTING or self.delivered is False
         self.set_class(self.replay is None and trouble, "-reconnecting")
         self.set_class(self.replay is None and self.state.phase is Phase.FAILED, "-failed")

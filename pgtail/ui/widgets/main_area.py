@@ -60,6 +60,11 @@ class MainArea(Horizontal):
         if shown:
             self.channel_list.focus()
 
+    def choose_channels(self, shown: bool) -> None:
+        """Show the full list or the strip, as chosen with ``s`` in an earlier run."""
+        self.sidebar.chosen = shown
+        self._show(shown)
+
     def on_channel_strip_clicked(self, _message: ChannelStrip.Clicked) -> None:
         self.toggle_channels()
 

@@ -90,8 +90,11 @@ def measure_pipe_filtered(
     the *unfiltered* pipe's run."""
     flood = _flood_through("--json", pg, n, checkout, extra=("--filter", expr))
     report.counts["pipe filtered"] = flood.count
-    if unfiltered is None or not flood.cpu_seconds or not flood.count:
+    if unfiltered is None or flood.count != n:
         report.not_measured((PIPE_FILTERED,), "not all N were read")
+        return
+    if not flood.cpu_seconds or not unfiltered.cpu_seconds:
+        report.not_measured((PIPE_FILTERED,), "too short to count CPU ticks")
         return
     per_line = unfiltered.cpu_seconds / unfiltered.count
     ratio = per_line / (flood.cpu_seconds / flood.count)
@@ -117,6 +120,8 @@ def measure_plain(
     report.add(PLAIN, rate(flood.count, flood.seconds), ratio=f"{ratio:.2f}x", measured=ratio)
     if json_flood is None or flood.count != n:
         report.not_measured((PLAIN_VS_JSON,), "not all N were read")
+    elif not json_flood.cpu_seconds or not flood.cpu_seconds:
+        report.not_measured((PLAIN_VS_JSON,), "too short to count CPU ticks")
     else:
         cpu = flood.cpu_seconds / json_flood.cpu_seconds
         wall = flood.seconds / json_flood.seconds

@@ -17,7 +17,13 @@ from pgtail.core.models import NotificationBatch
 from pgtail.core.text import is_safe
 from pgtail.pipe.sink import PipeSink
 from pgtail.settings import OutputMode
-from tests.unit.test_formats_fast_path import FIXED, notifies, printable_ascii, received_times
+from tests.unit.test_formats_fast_path import (
+    FIXED,
+    both_ways,
+    notifies,
+    printable_ascii,
+    received_times,
+)
 
 #: Printable ASCII with every character the escaping treats specially when something else is
 #: escaped (the backslash), and the ones JSON would: all stand for themselves in ``--plain``.
@@ -30,10 +36,7 @@ plain_notifies = st.builds(
 
 
 def _both_ways(raw: list[PGnotify], received: float, codec: str = "utf-8") -> tuple[bytes, bytes]:
-    """(the bytes path's output, the decoding path's output) for the same notifications."""
-    fast = format_plain_batch(NotificationBatch(raw=raw, codec=codec, received=received))
-    general = NotificationBatch(raw=raw, codec=codec, received=received)
-    return fast, format_plain(general.items).encode()
+    return both_ways(raw, received, codec, (format_plain_batch, format_plain))
 
 
 @FIXED

@@ -5,7 +5,8 @@ is still the process's own."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+from tests.harness.proc_stat import stat_fields
 
 __all__ = ["TICKS_PER_SECOND", "cpu_ticks"]
 
@@ -14,10 +15,7 @@ TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 def cpu_ticks(pid: int) -> int | None:
     """User plus system time of *pid* so far, in clock ticks; None once it is gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+    fields = stat_fields(pid)
+    if fields is None:
         return None
-    # The command name (field 2) is in parentheses and may hold spaces: count after it.
-    fields = stat[stat.rindex(")") + 2 :].split()
     return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)

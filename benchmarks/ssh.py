@@ -28,6 +28,7 @@ from benchmarks.sending import CHANNEL
 from pgtail.demo.processes import terminate
 from tests.harness.flood import send_paced
 from tests.harness.pgserver import PgServer
+from tests.harness.proc_stat import stat_fields
 from tests.harness.pty import PtyPgtail
 
 __all__ = ["SSH_COLS", "SSH_OUTPUT", "SSH_ROWS", "measure_ssh"]
@@ -250,7 +251,7 @@ def _is_pgtail(pid: int) -> bool:
     """Whether *pid* is (still) a running pgtail, not a zombie or a reused pid."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return False
-    return b"pgtail" in cmdline and state != "Z"
+    fields = stat_fields(pid)
+    return b"pgtail" in cmdline and fields is not None and fields[0] != "Z"

@@ -10,7 +10,6 @@ no connection itself; the channel rows' data and the drain pacing live in :mod:`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
@@ -31,7 +30,7 @@ from pgtail.core.models import (
 )
 from pgtail.core.recording import RecordingWriter
 from pgtail.core.replay_source import ReplaySource
-from pgtail.core.sender import Sender, SendError
+from pgtail.core.sender import Sender
 from pgtail.core.text import escape
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import Settings
@@ -42,6 +41,7 @@ from pgtail.ui.gc_pauses import fewer_gc_pauses
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.keys import APP_BINDINGS
 from pgtail.ui.messages import CoreEvent, InboxReady
+from pgtail.ui.notify_commands import NotifyCommands
 from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
 from pgtail.ui.screens.detail import DetailScreen, copy_as_sql
@@ -149,6 +149,9 @@ class PgtailApp(App[int]):
             warn=lambda text, severity: self._toast(text, "pgtail", severity),
         )
         self.undo = Undo(self.log_view, self.channel_commands, self._undo_toast)
+        self.notify_commands = NotifyCommands(
+            self.sender, self.core, self.notify_bar, self.log_view, self.status_line, self.clock
+        )
         yield self.main
         with Vertical(id="bottom"):
             yield self.filter_bar
@@ -176,6 +179,7 @@ class PgtailApp(App[int]):
         self.call_after_refresh(fewer_gc_pauses, self.is_headless)
 
     async def on_unmount(self) -> None:
+        self.notify_commands.cancel_burst()  # before the sender's connection closes
         await self.core.shutdown(self.sender, self.inspector)
         if self.recorder is not None:
             self.recorder.close()
@@ -203,15 +207,15 @@ class PgtailApp(App[int]):
         self.pacer.clock_ticked()
         self.channel_commands.show_rows()
         self.status_line.sample(self.channels.total, len(self.channels.listening))
+        self.notify_commands.tick()
         if self.log_view.show_senders:
             self._look_up_senders(self.log_view.visible_pids())
-        self.clock.within(
-            next_clock(
-                self.channels.last_seen.values(),
-                every_second=self.status_line.rate > 0 or self.log_view.show_senders,
-                countdown=self.state.phase is Phase.RECONNECTING,
-            )
+        shown_changes = next_clock(
+            self.channels.last_seen.values(),
+            every_second=self.status_line.rate > 0 or self.log_view.show_senders,
+            countdown=self.state.phase is Phase.RECONNECTING,
         )
+        self.clock.within(min(shown_changes, self.notify_commands.next_tick()))
 
     def on_core_event(self, message: CoreEvent) -> None:
         event = message.event
@@ -266,23 +270,7 @@ class PgtailApp(App[int]):
     # ---- NOTIFY --------------------------------------------------------------------------------
 
     def on_notify_bar_submitted(self, message: NotifyBar.Submitted) -> None:
-        sender = self.sender
-        if sender is None:
-            self.notify_bar.failed("a replay has no server to send to")
-            return
-
-        async def send() -> int | None:
-            await sender.notify(message.channel, message.payload)
-            return sender.backend_pid
-
-        def failed(exc: BaseException) -> None:
-            self.notify_bar.failed(str(exc) if isinstance(exc, SendError) else f"not sent: {exc}")
-
-        self.core.call(send(), partial(self._sent, message.line), failed)
-
-    def _sent(self, line: str, pid: int | None) -> None:
-        self.log_view.mark_own(pid)
-        self.notify_bar.sent(line)
+        self.notify_commands.submit(message)
 
     # ---- debugging: details, filter, senders, discovery, queue, replay -------------------------
 
@@ -365,6 +353,8 @@ class PgtailApp(App[int]):
         self.notify_bar.input.focus()
 
     def action_focus_log(self) -> None:
+        if self.notify_commands.cancel_burst():
+            return  # Escape stops a burst first, wherever it is pressed
         # Escape on the log itself clears the live filter.
         if self.log_view.has_focus and self.filter_bar.active is not None:
             self.filter_bar.clear()

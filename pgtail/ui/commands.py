@@ -26,7 +26,9 @@ def pgtail_commands(
     yield SystemCommand("Add channel", "LISTEN on a new channel (a)", app.action_add_channel)
     yield SystemCommand("Clear log", "Forget every line in the log (c)", app.action_clear_log)
     yield SystemCommand(
-        "NOTIFY", "Send a notification from the NOTIFY bar (n)", app.action_focus_notify
+        "NOTIFY",
+        "Send a notification, or a burst: payload *200@50 (n)",
+        app.action_focus_notify,
     )
     yield SystemCommand(
         "Channel list", "Show or hide the channel list (s)", app.action_toggle_sidebar

@@ -66,6 +66,10 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "NOTIFY bar",
         [
             ("channel payload", 'send; "my channel" payload quotes a name'),
+            ("{n}, {now}", "placeholders: 1, 2, 3… per send; the time"),
+            ("{uuid}, {rand}", "a random UUID; a number from 0 to 1"),
+            ("{{n}}", "the text {n}; other braces are sent as typed"),
+            ("… *200, … *200@50", "send 200 times (50 a second); Esc stops"),
             ("Enter", "send"),
             ("Up, Down", "history of sent lines"),
             ("Tab, Shift+Tab", "complete a channel name; again: next"),

@@ -18,6 +18,7 @@ from textual.widgets import Static
 from pgtail.core.models import ConnectionState, Phase
 from pgtail.ui.screens.errors import ErrorScreen
 from pgtail.ui.state import status_text as st
+from pgtail.ui.state.burst_status import BurstStatus
 from pgtail.ui.state.error_log import ErrorLog
 from pgtail.ui.state.rates import RateMeter
 
@@ -39,6 +40,7 @@ _ROLE_STYLES = {
     st.FILTER: "bold reverse",
     st.SERVER: "bold",
     st.REPLAY: "bold",
+    st.BURST: "bold $text-primary",
 }
 
 
@@ -63,6 +65,8 @@ class StatusLine(Static):
         """Set when showing a recording: says which, in place of the connection state."""
         self.delivered: bool | None = None
         """The delivery check's result for this connection (None: not known yet)."""
+        self.burst: BurstStatus | None = None
+        """A burst from the NOTIFY bar: its progress, or how it just ended."""
         self.errors = ErrorLog()
         """Every error met, for the error view."""
         self._rate = RateMeter()
@@ -110,6 +114,10 @@ class StatusLine(Static):
         self.queue_usage = usage
         self.redraw()
 
+    def set_burst(self, burst: BurstStatus | None) -> None:
+        self.burst = burst
+        self.redraw()
+
     def set_replay(self, text: str) -> None:
         self.replay = text
         self.redraw()
@@ -125,6 +133,7 @@ class StatusLine(Static):
             self.queue_usage,
             self.filter_text,
             self.replay,
+            self.burst,
         )
 
     def text(self, width: int, now: float | None = None) -> Content:

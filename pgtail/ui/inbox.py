@@ -67,7 +67,12 @@ class Inbox:
                 self._dropped += overflow
             self._items.extend(items)
             received = items[-1].received
-            if items[0].received == received:
+            if len(items) == 1:
+                channel = items[0].channel
+                self._counts[channel] += 1
+                self._last_seen[channel] = received
+                self._activity[channel, int(received)] += 1
+            elif items[0].received == received:
                 # A listener's batch: read in one go, one time for all (per batch, not per line).
                 channels = Counter([n.channel for n in items])
                 self._counts.update(channels)

@@ -124,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--record", metavar="FILE", help="also write every notification to FILE as JSON lines"
     )
     parser.add_argument(
-        "--replay", metavar="FILE", help="show a recording made with --record (no server needed)"
+        "--replay",
+        metavar="FILE",
+        help="show a recording (--record) or an export (e in the UI); no server needed",
     )
     parser.add_argument(
         "--to", metavar="DSN", dest="replay_to", help="with --replay: send the recording to DSN"

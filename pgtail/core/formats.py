@@ -37,7 +37,8 @@ def iso_time(ts: float) -> str:
 def format_plain(batch: list[Notification]) -> str:
     """``HH:MM:SS.mmm  channel  pid  payload`` lines, control characters escaped."""
     lines = []
-    stamp_for = 0.0
+    # One time string per run of equal times; None (not 0.0) so that time 0 is formatted too.
+    stamp_for: float | None = None
     stamp = ""
     for n in batch:
         if n.received != stamp_for:
@@ -49,7 +50,7 @@ def format_plain(batch: list[Notification]) -> str:
 def format_json(batch: list[Notification], senders: Mapping[int, SenderInfo] | None = None) -> str:
     """One JSON object per line: time, channel, pid, payload (and sender, when given)."""
     lines = []
-    stamp_for = 0.0
+    stamp_for: float | None = None
     stamp = ""
     for n in batch:
         if n.received != stamp_for:

@@ -9,6 +9,7 @@ no connection itself; the channel rows' data and the drain pacing live in :mod:`
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -26,7 +27,6 @@ from pgtail.core.models import (
     ListenerEvent,
     ListenerWarning,
     Phase,
-    SenderInfo,
 )
 from pgtail.core.recording import RecordingWriter
 from pgtail.core.replay_source import ReplaySource
@@ -46,12 +46,13 @@ from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
 from pgtail.ui.screens.detail import DetailScreen, copy_as_sql
 from pgtail.ui.screens.discovery import DiscoveryScreen
+from pgtail.ui.screens.export import export_prompt
 from pgtail.ui.screens.failed import FailedScreen
 from pgtail.ui.screens.help import HelpScreen
+from pgtail.ui.sender_lookup import SenderLookup
 from pgtail.ui.state.channel_book import ChannelBook
 from pgtail.ui.state.drain_pacer import COUNTDOWN_INTERVAL, DrainPacer, next_clock
 from pgtail.ui.state.filtering import parse_filter
-from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.state.undo import UNDO_SECONDS
 from pgtail.ui.undo import Undo
 from pgtail.ui.wake_timer import WakeTimer
@@ -112,7 +113,12 @@ class PgtailApp(App[int]):
         self.core = CoreThread(self.listener, deliver=self.call_later)
         self.state: ConnectionState = self.listener.state
         """The latest connection state."""
-        self.channels = ChannelBook(self.listener.wanted)
+        replay = self.listener if isinstance(self.listener, ReplaySource) else None
+        self.replay = replay
+        """The recording shown (``--replay``), or None when listening."""
+        # A replay's rates and "last seen" run on the recorded clock.
+        clock = time.time if replay is None else replay.recorded_now
+        self.channels = ChannelBook(self.listener.wanted, clock)
         """The channel rows' data: order, toggled off, listening, counts."""
         self.pacer = DrainPacer(settings.fps)
         """When the next drain may run, and when the rows and status line move on."""
@@ -121,8 +127,6 @@ class PgtailApp(App[int]):
         """The next drain, when it may not run at once (during a flood, drains are spaced)."""
         self.clock = WakeTimer(self, self._clock_tick)
         """The status line's and rows' next tick: not due while nothing they show changes."""
-        self.senders = SenderBook()
-        """Who sent which line, as far as looked up."""
         if not settings.color:
             self.add_class("-no-color")
 
@@ -130,10 +134,12 @@ class PgtailApp(App[int]):
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: while a modal screen is up, queries would search that screen.
-        self.channel_list = ChannelList(color=self.settings.color, id="channels")
+        self.channel_list = ChannelList(self.settings.color, self.channels.clock, id="channels")
         self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
         self.notify_bar = NotifyBar(self.channels.names, id="notify")
-        self.log_view.senders = self.senders.known
+        screens = lambda: self.screen_stack  # noqa: E731 - read when answers come
+        self.senders = SenderLookup(self.inspector, self.core, self.log_view, screens)
+        """Who sent which line: looked up for the sender column and the detail view."""
         self.log_view.show_senders = self.settings.sender_column
         self.filter_bar = FilterBar(self.channels.names, id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
@@ -168,8 +174,8 @@ class PgtailApp(App[int]):
         if self.inspector is not None:
             self._poll_queue()
             self.set_interval(QUEUE_POLL_INTERVAL, self._poll_queue)
-        if isinstance(self.listener, ReplaySource):
-            self._announce_replay(self.listener)
+        if self.replay is not None:
+            self._announce_replay(self.replay)
         self.clock.within(0)
         if (preset := parse_filter(self.settings.filter or "")) is not None:
             self.filter_bar.preset(preset)  # --filter, checked when the settings were made
@@ -199,21 +205,23 @@ class PgtailApp(App[int]):
         if drained is not None:
             self.pacer.drained(len(drained.items) + drained.dropped, self.log_view.size.height)
             self.log_view.add(drained.items, drained.dropped)
-            self.channels.count(drained.counts, drained.last_seen, drained.total)
+            self.channels.count(drained.counts, drained.last_seen, drained.total, drained.activity)
             self.clock.within(max(0.0, self.pacer.clock_wait()))
 
     def _clock_tick(self) -> None:
         """The status line and rows move on; the next tick is when they show something new."""
         self.pacer.clock_ticked()
         self.channel_commands.show_rows()
-        self.status_line.sample(self.channels.total, len(self.channels.listening))
+        rate = None if self.replay is None else self.channels.rate()
+        self.status_line.sample(self.channels.total, len(self.channels.listening), rate)
         self.notify_commands.tick()
         if self.log_view.show_senders:
-            self._look_up_senders(self.log_view.visible_pids())
+            self.senders.look_up(self.log_view.visible_pids())
         shown_changes = next_clock(
             self.channels.last_seen.values(),
             every_second=self.status_line.rate > 0 or self.log_view.show_senders,
             countdown=self.state.phase is Phase.RECONNECTING,
+            now=self.channels.clock(),
         )
         self.clock.within(min(shown_changes, self.notify_commands.next_tick()))
 
@@ -276,8 +284,8 @@ class PgtailApp(App[int]):
 
     def on_notification_log_chosen(self, message: NotificationLog.Chosen) -> None:
         pid = message.notification.pid
-        self.push_screen(DetailScreen(message.notification, self.senders.known.get(pid)))
-        self._look_up_senders({pid})
+        self.push_screen(DetailScreen(message.notification, self.senders.book.known.get(pid)))
+        self.senders.look_up({pid})
 
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
         self.log_view.set_text_filter(message.filter)
@@ -285,30 +293,11 @@ class PgtailApp(App[int]):
         if message.done:
             self.log_view.focus()
 
-    def _look_up_senders(self, pids: set[int]) -> None:
-        """Ask the inspector (core thread) about pids not known or asked about yet."""
-        inspector = self.inspector
-        if inspector is not None and (missing := self.senders.to_ask(pids)):
-            self.core.call(inspector.senders(missing), self._senders_found, self._senders_failed)
-
-    def _senders_failed(self, _error: BaseException) -> None:
-        self.senders.failed()  # the next slow tick (or the next detail view) asks again
-        self._senders_found({})
-
-    def _senders_found(self, senders: dict[int, SenderInfo]) -> None:
-        self.senders.found(senders)
-        for screen in self.screen_stack:
-            if isinstance(screen, DetailScreen):
-                info = self.senders.known.get(screen.notification.pid)
-                if info is not None:
-                    screen.set_sender(info)
-        self.log_view.refresh()
-
     def action_toggle_senders(self) -> None:
         log = self.log_view
         log.show_senders = not log.show_senders
         if log.show_senders:
-            self._look_up_senders(log.visible_pids())
+            self.senders.look_up(log.visible_pids())
         log.refresh()
 
     def action_filter(self) -> None:
@@ -320,6 +309,16 @@ class PgtailApp(App[int]):
             self._toast("select a line first (Up, Down)", severity="warning")
             return
         copy_as_sql(self, chosen)
+
+    def action_export(self) -> None:
+        if (prompt := export_prompt(self.log_view)) is None:
+            self._toast("nothing to export: the log shows no notification", severity="warning")
+        else:
+            self.push_screen(prompt, self._exported)
+
+    def _exported(self, written: str | None) -> None:
+        if written is not None:
+            self._toast(written)
 
     def action_discover(self) -> None:
         inspector = self.inspector

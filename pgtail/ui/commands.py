@@ -38,7 +38,10 @@ def pgtail_commands(
     )
     yield SystemCommand("Who", "Show or hide who sent each line (w)", app.action_toggle_senders)
     yield SystemCommand("Discover", "Find channels in use on the server (D)", app.action_discover)
-    yield SystemCommand("Errors", "Every error met, in full (e)", app.action_show_errors)
+    yield SystemCommand("Errors", "Every error met, in full (E)", app.action_show_errors)
+    yield SystemCommand(
+        "Export", "Write the log's lines (filtered) to a file as JSON (e)", app.action_export
+    )
     yield SystemCommand(
         "Follow log", "Jump to the newest line and follow (f)", app.log_view.action_follow
     )

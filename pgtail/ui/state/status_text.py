@@ -210,7 +210,9 @@ def parts_for(facts: StatusFacts, now: float | None = None) -> list[Part]:
     extras = [p for p in (queue_part(facts.queue_usage), filter_part(facts.filter_text)) if p]
     if facts.replay is not None:
         replay = Part(REPLAY, (escape(facts.replay),), min_cut=10, cut_front=True)
-        return [replay, Part(SHOWN, (f"{facts.total:,} shown",)), *extras]
+        shown = f"{facts.total:,} shown"
+        # The rate on the recording's own clock (see ChannelBook.clock).
+        return [replay, Part(SHOWN, (f"{shown} · {facts.rate:,.0f}/s", shown)), *extras]
     burst = burst_part(facts.burst)
     return [
         state_part(facts.state, now, facts.delivered),

@@ -8,6 +8,7 @@ into requests the app carries out: it never listens or unlistens itself.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -95,10 +96,14 @@ class ChannelList(OptionList):
         Binding("d,delete", "remove", "Remove", tooltip="UNLISTEN and forget the channel"),
     ]
 
-    def __init__(self, color: bool = True, *, id: str | None = None) -> None:
+    def __init__(
+        self, color: bool = True, clock: Callable[[], float] = time.time, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.color = color
         """False under NO_COLOR."""
+        self.clock = clock
+        """What "last seen" is measured against (in a replay, the recorded time reached)."""
         self.rows: list[ChannelRow] = []
         """The rows as last set by the app."""
         self.filter: str | None = None
@@ -143,7 +148,7 @@ class ChannelList(OptionList):
             f"bold {name_style.color.name}" if self.color and name_style.color else "bold",
         )
         mark = Content.styled(" ◂ filter", "reverse") if row.name == self.filter else Content("")
-        detail = f"{row.state} · {row.count:,} · {ago(row.last_seen)}"
+        detail = f"{row.state} · {row.count:,} · {ago(row.last_seen, self.clock())}"
         rate = f" {row.rate:,.1f}/s"
         spark = sparkline(row.activity, max(4, width - len(rate))) if row.activity else ""
         return Content.assemble(

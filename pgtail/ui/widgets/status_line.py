@@ -4,7 +4,7 @@ replay, what is being replayed. What gives way at narrow widths is decided in
 :mod:`pgtail.ui.state.status_text`.
 
 It also keeps the errors met (:class:`pgtail.ui.state.error_log.ErrorLog`): the status line shows
-the gist of a connection error, ``e`` (or a click on the line) shows each one whole.
+the gist of a connection error, ``E`` (or a click on the line) shows each one whole.
 """
 
 from __future__ import annotations
@@ -100,10 +100,11 @@ class StatusLine(Static):
         self.total, self.listening = total, listening
         self.redraw()
 
-    def sample(self, total: int, listening: int) -> None:
+    def sample(self, total: int, listening: int, rate: float | None = None) -> None:
         """:meth:`set_counts`, and the rate sampled from the running *total*: call this at a
-        steady pace (the app's status tick), the rate is averaged over a sliding window."""
-        self.rate = self._rate.sample(total)
+        steady pace (the app's status tick), the rate is averaged over a sliding window.
+        A replay gives its *rate* instead, measured on the recorded clock."""
+        self.rate = self._rate.sample(total) if rate is None else rate
         self.set_counts(total, listening)
 
     def set_filter(self, text: str | None) -> None:

@@ -1,4 +1,5 @@
-"""Pipe mode measured: ``pgtail --json`` as a subprocess, its stdout a pipe this process counts.
+"""Pipe mode measured: ``pgtail --json`` and ``pgtail --plain`` as subprocesses, each one's
+stdout a pipe this process counts.
 
 Counting is one ``os.read`` of up to 1 MiB and one ``bytes.count`` per read, a few percent of
 one core at these rates; pgtail itself writes each batch with a single ``write``.
@@ -11,8 +12,10 @@ import os
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.cpu import TICKS_PER_SECOND, cpu_ticks
 from benchmarks.report import Figure, Report, Target, rate
 from benchmarks.sending import CHANNEL, Sender, timeout_for
 from pgtail.demo.processes import terminate
@@ -20,7 +23,18 @@ from tests.harness.cli import collect_lines, pgtail_command, pgtail_env
 from tests.harness.pgserver import PgServer
 from tests.harness.wait import wait_until
 
-__all__ = ["PIPE", "PIPE_FILTERED", "PIPE_VS_SENDER", "measure_pipe", "measure_pipe_filtered"]
+__all__ = [
+    "FLOOD_FILTER",
+    "PIPE",
+    "PIPE_FILTERED",
+    "PIPE_VS_SENDER",
+    "PLAIN",
+    "PLAIN_VS_JSON",
+    "PipeFlood",
+    "measure_pipe",
+    "measure_pipe_filtered",
+    "measure_plain",
+]
 
 PIPE = Figure("pgtail --json (pipe)", Target(">=", 1.30, "x", decimals=2))
 """Its rate relative to the raw baseline's."""
@@ -32,6 +46,11 @@ quarter."""
 #: What ``--pipe-filter`` uses by default: a regular expression that every flood payload passes,
 #: the costliest single term here (a field test rules these payloads out without parsing them).
 FLOOD_FILTER = "/^[0-9]+$/"
+PLAIN = Figure("pgtail --plain (pipe)", Target(">=", 1.30, "x", decimals=2))
+"""Its rate relative to the raw baseline's, like ``--json``'s."""
+PLAIN_VS_JSON = Figure("  CPU time vs --json's", Target("<=", 1.10, "x", decimals=2))
+"""As fast as ``--json``: pgtail's CPU time for the same flood (clock ticks, which a busy machine
+changes far less than wall-clock time), with the wall-clock ratio beside it."""
 
 
 def measure_pipe(
@@ -41,13 +60,107 @@ def measure_pipe(
     report: Report,
     checkout: Path,
     profile: str | None = None,
+) -> PipeFlood | None:
+    """``pgtail --json`` of *checkout* into a pipe, from the first NOTIFY to the N-th line.
+
+    Returns what it took (None when it did not get all N), for :func:`measure_plain`."""
+    flood = _flood_through("--json", pg, n, checkout, profile)
+    report.counts["pipe"] = flood.count
+    ratio = baseline / flood.seconds
+    report.add(PIPE, rate(flood.count, flood.seconds), ratio=f"{ratio:.2f}x", measured=ratio)
+    vs_sender = flood.seconds / flood.sender_seconds
+    report.add(
+        PIPE_VS_SENDER,
+        f"{vs_sender:.2f}x (sender {flood.sender_seconds:.2f} s)",
+        measured=vs_sender,
+    )
+    _check_json_lines(flood.first, flood.last, n)
+    return flood if flood.count == n else None
+
+
+def measure_pipe_filtered(
+    pg: PgServer,
+    n: int,
+    unfiltered: PipeFlood | None,
+    report: Report,
+    checkout: Path,
+    expr: str,
+) -> None:
+    """``pgtail --json --filter EXPR``, where *expr* lets every flood payload through, against
+    the *unfiltered* pipe's run."""
+    flood = _flood_through("--json", pg, n, checkout, extra=("--filter", expr))
+    report.counts["pipe filtered"] = flood.count
+    if unfiltered is None or flood.count != n:
+        report.not_measured((PIPE_FILTERED,), "not all N were read")
+        return
+    if not flood.cpu_seconds or not unfiltered.cpu_seconds:
+        report.not_measured((PIPE_FILTERED,), "too short to count CPU ticks")
+        return
+    per_line = unfiltered.cpu_seconds / unfiltered.count
+    ratio = per_line / (flood.cpu_seconds / flood.count)
+    value = (
+        f"{rate(flood.count, flood.seconds)}; CPU {flood.cpu_seconds:.2f} s"
+        f" vs {unfiltered.cpu_seconds:.2f} s"
+    )
+    report.add(PIPE_FILTERED, value, ratio=f"{ratio:.2f}x unfiltered", measured=ratio)
+
+
+def measure_plain(
+    pg: PgServer,
+    n: int,
+    baseline: float,
+    json_flood: PipeFlood | None,
+    report: Report,
+    checkout: Path,
+) -> None:
+    """``pgtail --plain`` the same way, compared with the baseline and with ``--json``."""
+    flood = _flood_through("--plain", pg, n, checkout)
+    report.counts["plain"] = flood.count
+    ratio = baseline / flood.seconds
+    report.add(PLAIN, rate(flood.count, flood.seconds), ratio=f"{ratio:.2f}x", measured=ratio)
+    if json_flood is None or flood.count != n:
+        report.not_measured((PLAIN_VS_JSON,), "not all N were read")
+    elif not json_flood.cpu_seconds or not flood.cpu_seconds:
+        report.not_measured((PLAIN_VS_JSON,), "too short to count CPU ticks")
+    else:
+        cpu = flood.cpu_seconds / json_flood.cpu_seconds
+        wall = flood.seconds / json_flood.seconds
+        report.add(
+            PLAIN_VS_JSON,
+            f"{cpu:.2f}x (CPU {flood.cpu_seconds:.2f} s vs {json_flood.cpu_seconds:.2f} s;"
+            f" wall clock {wall:.2f}x)",
+            measured=cpu,
+        )
+    _check_plain_lines(flood.first, flood.last, n)
+
+
+@dataclass
+class PipeFlood:
+    """One flood read through pgtail in pipe mode."""
+
+    count: int
+    """Lines read."""
+    seconds: float
+    """From the first NOTIFY sent to the last line read."""
+    cpu_seconds: float
+    """pgtail's CPU time (user and system) over the same span."""
+    sender_seconds: float
+    first: bytes
+    last: bytes
+    """The first and the last line read."""
+
+
+def _flood_through(
+    mode: str,
+    pg: PgServer,
+    n: int,
+    checkout: Path,
+    profile: str | None = None,
     extra: tuple[str, ...] = (),
-) -> tuple[int, float, float]:
-    """``pgtail --json`` of *checkout* into a pipe, from the first NOTIFY to the N-th line: the
-    lines counted, the seconds taken and the CPU seconds pgtail spent meanwhile. With *extra*
-    arguments it only measures (then :func:`measure_pipe_filtered` reports)."""
+) -> PipeFlood:
+    """Send N while ``pgtail MODE [EXTRA...]`` prints them into a pipe this process counts."""
     proc = subprocess.Popen(
-        pgtail_command("--json", "--dsn", pg.dsn, "-c", CHANNEL, *extra),
+        pgtail_command(mode, "--dsn", pg.dsn, "-c", CHANNEL, *extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -68,7 +181,7 @@ def measure_pipe(
             )
             time.sleep(1.0)  # py-spy gives no sign once it has attached
         sender = Sender(pg.dsn, n)
-        cpu_before = _cpu_seconds(proc.pid)
+        ticks = cpu_ticks(proc.pid) or 0
         sender.start()
         fd = proc.stdout.fileno()
         count = 0
@@ -83,52 +196,15 @@ def measure_pipe(
             count += chunk.count(b"\n")
             last = chunk
         end = time.monotonic()
-        cpu = _cpu_seconds(proc.pid) - cpu_before
+        cpu = ((cpu_ticks(proc.pid) or ticks) - ticks) / TICKS_PER_SECOND
         sender.finish()
-        seconds = end - sender.start_at
-        if extra:
-            report.counts["pipe filtered"] = count
-            return count, seconds, cpu
-        report.counts["pipe"] = count
-        ratio = baseline / seconds
-        report.add(PIPE, rate(count, seconds), ratio=f"{ratio:.2f}x", measured=ratio)
-        vs_sender = seconds / sender.seconds
-        report.add(
-            PIPE_VS_SENDER,
-            f"{vs_sender:.2f}x (sender {sender.seconds:.2f} s)",
-            measured=vs_sender,
-        )
-        _check_json_lines(first, last.rstrip(b"\n").rsplit(b"\n", 1)[-1], n)
-        return count, seconds, cpu
+        last_line = last.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        return PipeFlood(count, end - sender.start_at, cpu, sender.seconds, first, last_line)
     finally:
         if proc.poll() is None:
             terminate(proc, signal.SIGTERM, timeout=5)
         if spy is not None:
             spy.wait(30)
-
-
-def measure_pipe_filtered(
-    pg: PgServer,
-    n: int,
-    unfiltered: tuple[int, float, float],
-    report: Report,
-    checkout: Path,
-    expr: str,
-) -> None:
-    """``pgtail --json --filter EXPR``, where *expr* lets every flood payload through, against
-    the *unfiltered* pipe's run (lines, seconds, CPU seconds)."""
-    count, seconds, cpu = measure_pipe(pg, n, 0.0, report, checkout, extra=("--filter", expr))
-    lines, _, cpu_unfiltered = unfiltered
-    ratio = (cpu_unfiltered / lines) / (cpu / count) if cpu and count else 0.0
-    value = f"{rate(count, seconds)}; CPU {cpu:.2f} s vs {cpu_unfiltered:.2f} s"
-    report.add(PIPE_FILTERED, value, ratio=f"{ratio:.2f}x unfiltered", measured=ratio)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of process *pid* so far (Linux's /proc)."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _wait_stderr(proc: subprocess.Popen[bytes], pattern: bytes, timeout: float) -> list[bytes]:
@@ -149,4 +225,10 @@ def _wait_stderr(proc: subprocess.Popen[bytes], pattern: bytes, timeout: float) 
 
 def _check_json_lines(first: bytes, last: bytes, n: int) -> None:
     if n and (json.loads(first)["payload"] != "1" or json.loads(last)["payload"] != str(n)):
+        raise RuntimeError(f"unexpected output: first {first!r}, last {last!r}")
+
+
+def _check_plain_lines(first: bytes, last: bytes, n: int) -> None:
+    """``HH:MM:SS.mmm  channel  pid  payload``: the payload is the last field."""
+    if n and (first.split()[-1] != b"1" or last.split()[-1] != str(n).encode()):
         raise RuntimeError(f"unexpected output: first {first!r}, last {last!r}")

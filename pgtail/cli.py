@@ -58,6 +58,7 @@ examples:
   pgtail -c orders --json | jq -r .payload
   pgtail -c orders --plain --filter '.status = paid and .id > 1040'
   PGSERVICE=staging pgtail -c cache.invalidate --plain | grep user:42
+  pgtail --replay pgtail-20250101-120000.jsonl --speed 1   # an export, at the recorded pace
   pgtail --check -c orders          # why does my listener get nothing?
   pgtail --demo
 """
@@ -131,10 +132,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--record", metavar="FILE", help="also write every notification to FILE as JSON lines"
     )
     parser.add_argument(
-        "--replay", metavar="FILE", help="show a recording made with --record (no server needed)"
+        "--replay",
+        metavar="FILE",
+        help="show a recording (--record) or an export (e in the UI); no server needed",
     )
     parser.add_argument(
         "--to", metavar="DSN", dest="replay_to", help="with --replay: send the recording to DSN"
+    )
+    parser.add_argument(
+        "--speed",
+        type=_speed,
+        metavar="X",
+        help="with --replay: 1 keeps the recorded gaps, 10 is ten times faster,"
+        " 0 shows it all at once (default: 0)",
     )
     parser.add_argument(
         "--check",
@@ -186,6 +196,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError("must be 0 (as fast as possible) or more")
+    return value
+
+
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -196,6 +216,10 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         parser.error("--demo starts its own server: leave out --dsn")
     if args.replay_to and not args.replay:
         parser.error("--to goes with --replay FILE")
+    if args.speed is not None and not args.replay:
+        parser.error("--speed paces a replay: add --replay FILE")
+    if args.speed is not None and args.replay_to:
+        parser.error("--speed paces what is shown or printed: it does not go with --to")
     if args.replay and (args.demo or args.record):
         parser.error("--replay shows a recording: leave out --demo and --record")
     if args.check and (args.demo or args.replay or args.record):
@@ -239,6 +263,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         record=args.record,
         replay=args.replay,
         replay_to=args.replay_to,
+        speed=args.speed or 0.0,
         show_sender=bool(options.sender) and mode is OutputMode.JSON,
         sender_column=bool(options.sender),
         fps=options.fps or _default_fps(),
@@ -295,11 +320,13 @@ def _run(settings: Settings) -> int:
 
             return send_recording(settings.replay, settings.replay_to, sys.stderr)
         if settings.replay and settings.mode is not OutputMode.TUI:
+            from pgtail.core.replay_pace import Pace
             from pgtail.pipe.replay import print_recording
 
             line_filter = parse_filter(settings.filter or "")
+            pace = Pace(settings.speed)
             return print_recording(
-                settings.replay, settings.mode, sys.stdout, sys.stderr, line_filter
+                settings.replay, settings.mode, sys.stdout, sys.stderr, line_filter, pace
             )
         if settings.mode is OutputMode.TUI:
             from pgtail.ui.launch import run as run_tui

@@ -1,5 +1,5 @@
-"""What pgtail remembers between runs: the theme picked in the palette, and the NOTIFY bar's
-history for each server.
+"""What pgtail remembers between runs: the theme picked in the palette, whether the channel list
+was shown or hidden with ``s``, and the NOTIFY bar's history for each server.
 
 Kept in ``$XDG_STATE_HOME/pgtail/state.json`` (``~/.local/state/pgtail/state.json``), readable by
 its owner only. The state is a convenience: a file that cannot be read or written is ignored
@@ -35,6 +35,8 @@ class Remembered:
     """The theme last picked in the palette."""
     history: list[str] = field(default_factory=list)
     """The NOTIFY bar's lines for this run's server, oldest first."""
+    channel_list: bool | None = None
+    """The channel list shown (True) or hidden (False) with ``s``; None: as the width decides."""
 
 
 def state_path(env: Mapping[str, str] | None = None) -> Path:
@@ -55,20 +57,28 @@ class StateFile:
         """One line each, for the user: what could not be read or written, and why."""
 
     def load(self, server: str | None) -> Remembered:
-        """The theme, and the history of *server* (None: no history, as in a replay)."""
+        """The theme, the channel list's choice, and the history of *server* (None: no
+        history, as in a replay)."""
         data = self._read()
         history = []
         if server is not None:
             entry = data["servers"].get(server, {})
             history = [line for line in entry.get("history", []) if isinstance(line, str)]
         theme = data.get("theme")
-        return Remembered(theme if isinstance(theme, str) else None, history[-HISTORY_LIMIT:])
+        shown = data.get("channel_list")
+        return Remembered(
+            theme if isinstance(theme, str) else None,
+            history[-HISTORY_LIMIT:],
+            shown if isinstance(shown, bool) else None,
+        )
 
     def save(self, server: str | None, remembered: Remembered) -> None:
-        """Store the theme, and *server*'s history (not when *server* is None)."""
+        """Store the theme, the channel list's choice, and *server*'s history (not when
+        *server* is None)."""
         data = self._read(quiet=True)
         if remembered.theme is not None:
             data["theme"] = remembered.theme
+        data["channel_list"] = remembered.channel_list
         servers = data["servers"]
         if server is not None:
             history = remembered.history[-HISTORY_LIMIT:]

@@ -32,6 +32,8 @@ class Settings:
     """Show (or send, with ``replay_to``) this recording instead of listening."""
     replay_to: str | None = None
     """With ``replay``: the database to send the recording to."""
+    speed: float = 0.0
+    """With ``replay``: times the recorded pace (1 keeps the gaps); 0 shows it all at once."""
     show_sender: bool = False
     """Pipe mode: add who sent each notification (``--sender``)."""
     sender_column: bool = False

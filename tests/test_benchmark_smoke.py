@@ -15,5 +15,7 @@ N = 5_000
 @pytest.mark.timeout(60)
 def test_benchmark_runs_with_exact_counts() -> None:
     report = run(["--n", str(N), "--skip-tui"])
-    assert report.counts == {"baseline": N, "pipe": N}
-    assert "pgtail --json (pipe)" in report.table()
+    assert report.counts == {"baseline": N, "pipe": N, "plain": N}
+    table = report.table()
+    assert "pgtail --json (pipe)" in table
+    assert "pgtail --plain (pipe)" in table

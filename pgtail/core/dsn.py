@@ -57,6 +57,13 @@ def parse(dsn: str | None, application_name: str = "pgtail") -> Dsn:
     try:
         params = {k: str(v) for k, v in conninfo.conninfo_to_dict(text).items() if v is not None}
     except psycopg.ProgrammingError as exc:
+        if "=" not in text and "://" not in text:
+            # A bare word (a host or database name): libpq's "missing "=" after ..." would
+            # show it only as *** (the text might be a password), so say what was expected.
+            raise DsnError(
+                "invalid connection string: expected key=value pairs (host=NAME dbname=NAME)"
+                " or a URI (postgresql://user@host/dbname)"
+            ) from None
         # libpq's message ends with a newline, which would show as a literal \n once escaped.
         reason = one_line(scrub(str(exc), [text]))
         raise DsnError(f"invalid connection string: {reason}") from None

@@ -37,7 +37,8 @@ def iso_time(ts: float) -> str:
 def format_plain(batch: list[Notification]) -> str:
     """``HH:MM:SS.mmm  channel  pid  payload`` lines, control characters escaped."""
     lines = []
-    stamp_for = 0.0
+    # One time string per run of equal times; None (not 0.0) so that time 0 is formatted too.
+    stamp_for: float | None = None
     stamp = ""
     for n in batch:
         if n.received != stamp_for:
@@ -49,7 +50,7 @@ def format_plain(batch: list[Notification]) -> str:
 def format_json(batch: list[Notification], senders: Mapping[int, SenderInfo] | None = None) -> str:
     """One JSON object per line: time, channel, pid, payload (and sender, when given)."""
     lines = []
-    stamp_for = 0.0
+    stamp_for: float | None = None
     stamp = ""
     for n in batch:
         if n.received != stamp_for:
@@ -102,4 +103,38 @@ def format_json_batch(batch: NotificationBatch) -> bytes:
         else:
             payload = json_string(extra.decode("utf-8", "replace")).encode()
         lines.append(b'%s%d, "payload": %s}\n' % (heads[n.relname], n.be_pid, payload))
+    return b"".join(lines)
+
+
+#: Bytes that :func:`escape` leaves as they are whatever surrounds them: printable ASCII (a
+#: backslash is doubled only when something else in the text is escaped, and nothing is here).
+_TEXT_PLAIN = bytes(range(0x20, 0x7F))
+_NOT_TEXT_PLAIN = re.compile(b"[^" + re.escape(_TEXT_PLAIN) + b"]")
+
+
+def format_plain_batch(batch: NotificationBatch) -> bytes:
+    """:func:`format_plain` of a batch, as UTF-8 bytes.
+
+    Like :func:`format_json_batch`: a payload of printable ASCII is shown as it is, so a batch
+    still holding libpq's raw UTF-8 bytes is formatted from them directly, and any other
+    payload takes the decoding and escaping of :func:`format_plain`. The output is the same
+    either way.
+    """
+    if batch.decoded or batch.codec != "utf-8":
+        return format_plain(batch.items).encode()
+    stamp = clock_time(batch.received).encode()
+    heads: dict[bytes, bytes] = {}
+    for relname in {n.relname for n in batch.raw}:
+        channel = escape(relname.decode("utf-8", "replace")).encode()
+        heads[relname] = stamp + b"  " + channel + b"  "
+    payloads = [n.extra for n in batch.raw]
+    if not b"".join(payloads).translate(None, _TEXT_PLAIN):
+        # The whole batch is plain: one format per line, no decoding at all.
+        return b"".join([b"%s%d  %s\n" % (heads[n.relname], n.be_pid, n.extra) for n in batch.raw])
+    lines = []
+    for n in batch.raw:
+        extra = n.extra
+        if _NOT_TEXT_PLAIN.search(extra) is not None:
+            extra = escape(extra.decode("utf-8", "replace")).encode()
+        lines.append(b"%s%d  %s\n" % (heads[n.relname], n.be_pid, extra))
     return b"".join(lines)

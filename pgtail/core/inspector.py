@@ -29,7 +29,8 @@ FROM pg_stat_activity WHERE pid = ANY(%s)
 _LISTENERS_SQL = r"""
 SELECT pid, coalesce(application_name, ''), query
 FROM pg_stat_activity
-WHERE pid <> pg_backend_pid() AND state = 'idle' AND query ~* '^\s*listen\s'
+WHERE pid <> pg_backend_pid() AND state = 'idle' AND datname = current_database()
+  AND query ~* '^\s*(/\*\s*)?listen\s'
 """
 
 _FUNCTIONS_SQL = r"""

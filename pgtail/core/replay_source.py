@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -15,8 +16,7 @@ from pgtail.core.models import (
     Phase,
 )
 from pgtail.core.recording import BadLine, read_recording
-
-CHUNK = 1000
+from pgtail.core.replay_pace import Pace, paced
 
 
 class ReplaySource:
@@ -24,10 +24,17 @@ class ReplaySource:
 
     The file is read when this is made, so its channels are known before the UI starts and bad
     lines can be reported at once; :meth:`run` hands the notifications to the same callback a
-    listener would, then idles until stopped. Raises OSError when the file cannot be read.
+    listener would (at *speed* times the recorded pace; 0: all at once), then idles until
+    stopped. Raises OSError when the file cannot be read.
     """
 
-    def __init__(self, path: str, on_event: Callable[[ListenerEvent], None]) -> None:
+    def __init__(
+        self,
+        path: str,
+        on_event: Callable[[ListenerEvent], None],
+        speed: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.path = path
         self.notifications: list[Notification] = []
         self.bad_lines: list[BadLine] = []
@@ -37,6 +44,7 @@ class ReplaySource:
             else:
                 self.notifications.append(item)
         self._emit = on_event
+        self._pace = Pace(speed, clock)
         self._channels = list(dict.fromkeys(n.channel for n in self.notifications))
         self._stop: asyncio.Event | None = None
         self._stopped = False
@@ -52,12 +60,27 @@ class ReplaySource:
     def wanted(self) -> list[str]:
         return list(self._channels)
 
+    @property
+    def speed(self) -> float:
+        return self._pace.speed
+
+    def recorded_now(self) -> float:
+        """The recorded time the replay has reached: what the rates, sparklines and "last seen"
+        measure against instead of the wall clock. It stops at the last notification."""
+        if not self.notifications:
+            return time.time()
+        reached = self._pace.recorded_now()
+        if reached is None:
+            return self.notifications[0].received
+        return min(reached, self.notifications[-1].received)
+
     def describe(self) -> str:
-        """``replay of FILE (N notifications, M bad lines)``."""
+        """``replay of FILE (N notifications, M bad lines)``, with ``at 10×`` when paced."""
         bad = len(self.bad_lines)
         count = len(self.notifications)
+        pace = f" at {self.speed:g}×" if self.speed else ""
         return (
-            f"replay of {self.path} ({count:,} notification{'s' if count != 1 else ''}, "
+            f"replay of {self.path}{pace} ({count:,} notification{'s' if count != 1 else ''}, "
             f"{bad} bad line{'s' if bad != 1 else ''})"
         )
 
@@ -73,11 +96,15 @@ class ReplaySource:
         self._stop = asyncio.Event()
         channels = frozenset(self._channels)
         self._emit(ChannelsChanged(wanted=channels, listening=channels))
-        for start in range(0, len(self.notifications), CHUNK):
+        for step in paced(self.notifications, self._pace):
             if self._stopped:
                 break
-            self._emit(NotificationBatch(self.notifications[start : start + CHUNK]))
-            await asyncio.sleep(0)
+            if isinstance(step, list):
+                self._emit(NotificationBatch(step))
+                await asyncio.sleep(0)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), step)
         if not self._stopped:
             await self._stop.wait()
         self._state = ConnectionState(Phase.STOPPED, server=self._state.server, since=time.time())

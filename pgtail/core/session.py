@@ -186,7 +186,7 @@ class Session:
                 if self._inflight is None and now - last_heard >= self._timings.heartbeat_idle:
                     self._inflight = _HEARTBEAT
                     self._heartbeat_sent = now
-                    self._send(pgconn, b"")
+                    self._send(pgconn, self._heartbeat_bytes())
                 timeout = self._wait_timeout(now, last_heard)
                 ready = await self._wait_readable(loop, fd, timeout)
                 if ready:
@@ -296,6 +296,21 @@ class Session:
         """``LISTEN "name"`` in the connection's encoding, the name quoted as an identifier."""
         quoted = '"' + server_channel_name(name).replace('"', '""') + '"'
         return f"{verb} {quoted}".encode(self.codec)
+
+    def _heartbeat_bytes(self) -> bytes:
+        """An empty query, as a comment naming the channels listened on: pg_stat_activity
+        shows a session's latest query, and other tools (pgtail's discovery and ``--check``
+        among them) find listeners by the LISTEN in it. Names that could end or nest the
+        comment, or that the encoding cannot write, are left out."""
+        listens = []
+        for name in sorted(self._channels.listening):
+            if "*/" in name or "/*" in name:
+                continue
+            try:
+                listens.append(self._command_bytes("LISTEN", name))
+            except UnicodeEncodeError:
+                continue
+        return b"/* " + b"; ".join(listens) + b" */" if listens else b""
 
     def _collect_results(self, pgconn: pq.abc.PGconn) -> None:
         """Take the results of the command or heartbeat in flight, if they are complete."""

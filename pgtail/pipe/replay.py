@@ -4,21 +4,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from pgtail.core.dsn import DsnError, parse
 from pgtail.core.filter_lang import Filter
 from pgtail.core.formats import format_json, format_plain
-from pgtail.core.models import (
-    Notification,
-)
+from pgtail.core.models import Notification
 from pgtail.core.recording import BadLine, read_recording
+from pgtail.core.replay_pace import Pace, paced
 from pgtail.core.sender import Sender, SendError
 from pgtail.core.text import escape
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import OutputMode
-
-CHUNK = 1000
 
 
 def _say(err: TextIO, line: str) -> None:
@@ -27,31 +28,50 @@ def _say(err: TextIO, line: str) -> None:
 
 
 def print_recording(
-    path: str, mode: OutputMode, out: TextIO, err: TextIO, line_filter: Filter | None = None
+    path: str,
+    mode: OutputMode,
+    out: TextIO,
+    err: TextIO,
+    line_filter: Filter | None = None,
+    pace: Pace | None = None,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> int:
     """Write every notification of *path* (passing *line_filter*, when given) to *out* as
-    ``--json`` or ``--plain`` lines."""
+    ``--json`` or ``--plain`` lines: all at once, or at the recorded *pace* (flushed as each
+    line is due)."""
     fmt = format_json if mode is OutputMode.JSON else format_plain
-    chunk: list[Notification] = []
+    pace = pace if pace is not None else Pace(0)
     try:
-        for item in read_recording(path):
-            if isinstance(item, BadLine):
-                _say(err, f"{escape(path)} {item}: skipped")
-                continue
-            if line_filter is not None and not line_filter.matches(item):
-                continue
-            chunk.append(item)
-            if len(chunk) >= CHUNK:
-                out.write(fmt(chunk))
-                chunk = []
-        out.write(fmt(chunk))
+        for step in paced(_readable(path, err, line_filter), pace):
+            if isinstance(step, list):
+                out.write(fmt(step))
+                if pace.speed:
+                    out.flush()
+            else:
+                sleep(step)
         out.flush()
     except OSError as exc:
+        if isinstance(exc, BrokenPipeError):  # the reader has what it wanted (| head)
+            _quiet(out)
+            return EXIT_OK
         _say(err, f"error: cannot read {escape(path)}: {escape(exc.strerror or str(exc))}")
         return EXIT_FAILED
-    except BrokenPipeError:
-        return EXIT_OK
     return EXIT_OK
+
+
+def _quiet(out: TextIO) -> None:
+    """Point *out* at /dev/null, so the interpreter's flush at exit does not complain."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+
+
+def _readable(path: str, err: TextIO, line_filter: Filter | None) -> Iterator[Notification]:
+    """The notifications of *path* that pass *line_filter*; bad lines are named on *err*."""
+    for item in read_recording(path):
+        if isinstance(item, BadLine):
+            _say(err, f"{escape(path)} {item}: skipped")
+        elif line_filter is None or line_filter.matches(item):
+            yield item
 
 
 def send_recording(path: str, dsn_text: str | None, err: TextIO) -> int:

@@ -18,7 +18,13 @@ from typing import BinaryIO, TextIO
 
 from pgtail.core.dsn import DsnError, parse
 from pgtail.core.filter_lang import Filter, FilterError, parse_filter
-from pgtail.core.formats import clock_time, format_json, format_json_batch, format_plain
+from pgtail.core.formats import (
+    clock_time,
+    format_json,
+    format_json_batch,
+    format_plain,
+    format_plain_batch,
+)
 from pgtail.core.inspector import Inspector
 from pgtail.core.listener import Listener
 from pgtail.core.models import (
@@ -79,9 +85,9 @@ class PipeSink:
         self._filter = line_filter
         """With ``--filter``: only notifications passing it are written (``count`` has all)."""
         self._format = format_json if mode is OutputMode.JSON else format_plain
-        self._json = mode is OutputMode.JSON
+        self._format_batch = format_json_batch if mode is OutputMode.JSON else format_plain_batch
         self._out = out
-        # JSON lines are made as bytes from the raw batch and go to the binary stream underneath
+        # Lines are made as bytes from the raw batch and go to the binary stream underneath
         # (sys.stdout.buffer) when there is one, skipping a decode and re-encode per batch.
         self._binary: BinaryIO | None = getattr(out, "buffer", None)
         self._err = err
@@ -103,14 +109,12 @@ class PipeSink:
                     return
             if self._pending is not None:
                 self._pending.put_nowait(event.items)
-            elif self._json:
-                data = format_json_batch(event)
+            else:
+                data = self._format_batch(event)
                 if self._binary is not None:
                     self._write_bytes(self._binary, data)
                 else:
                     self._write(data.decode())
-            else:
-                self._write(self._format(event.items))
         elif isinstance(event, ConnectionState):
             line = describe_state(event)
             if line:

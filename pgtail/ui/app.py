@@ -9,8 +9,8 @@ no connection itself; the channel rows' data and the drain pacing live in :mod:`
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
@@ -18,7 +18,6 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.timer import Timer
 
 from pgtail.core.dsn import Dsn
 from pgtail.core.inspector import Inspector
@@ -28,33 +27,36 @@ from pgtail.core.models import (
     ListenerEvent,
     ListenerWarning,
     Phase,
-    SenderInfo,
 )
 from pgtail.core.recording import RecordingWriter
 from pgtail.core.replay_source import ReplaySource
-from pgtail.core.sender import Sender, SendError
+from pgtail.core.sender import Sender
 from pgtail.core.text import escape
 from pgtail.exit_codes import EXIT_FAILED, EXIT_OK
 from pgtail.settings import Settings
 from pgtail.ui.bridge import CoreThread, Source, route_events
 from pgtail.ui.channel_commands import ChannelCommands
 from pgtail.ui.commands import pgtail_commands
+from pgtail.ui.gc_pauses import fewer_gc_pauses
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.keys import APP_BINDINGS
 from pgtail.ui.messages import CoreEvent, InboxReady
+from pgtail.ui.notify_commands import NotifyCommands
 from pgtail.ui.quiet_watch import QuietWatch
 from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
 from pgtail.ui.screens.detail import DetailScreen, copy_as_sql
 from pgtail.ui.screens.discovery import DiscoveryScreen
+from pgtail.ui.screens.export import export_prompt
 from pgtail.ui.screens.failed import FailedScreen
 from pgtail.ui.screens.help import HelpScreen
+from pgtail.ui.sender_lookup import SenderLookup
 from pgtail.ui.state.channel_book import ChannelBook
-from pgtail.ui.state.drain_pacer import STATUS_INTERVAL, DrainPacer
+from pgtail.ui.state.drain_pacer import COUNTDOWN_INTERVAL, DrainPacer, next_clock
 from pgtail.ui.state.filtering import parse_filter
-from pgtail.ui.state.senders import SenderBook
 from pgtail.ui.state.undo import UNDO_SECONDS
 from pgtail.ui.undo import Undo
+from pgtail.ui.wake_timer import WakeTimer
 from pgtail.ui.widgets.channel_list import ChannelList
 from pgtail.ui.widgets.channel_strip import ChannelStrip
 from pgtail.ui.widgets.filter_bar import FilterBar
@@ -112,14 +114,20 @@ class PgtailApp(App[int]):
         self.core = CoreThread(self.listener, deliver=self.call_later)
         self.state: ConnectionState = self.listener.state
         """The latest connection state."""
-        self.channels = ChannelBook(self.listener.wanted)
+        replay = self.listener if isinstance(self.listener, ReplaySource) else None
+        self.replay = replay
+        """The recording shown (``--replay``), or None when listening."""
+        # A replay's rates and "last seen" run on the recorded clock.
+        clock = time.time if replay is None else replay.recorded_now
+        self.channels = ChannelBook(self.listener.wanted, clock)
         """The channel rows' data: order, toggled off, listening, counts."""
         self.pacer = DrainPacer(settings.fps)
         """When the next drain may run, and when the rows and status line move on."""
         self.exit_code = EXIT_OK
-        self._drain_timer: Timer | None = None
-        self.senders = SenderBook()
-        """Who sent which line, as far as looked up."""
+        self.drain_timer = WakeTimer(self, self._drain)
+        """The next drain, when it may not run at once (during a flood, drains are spaced)."""
+        self.clock = WakeTimer(self, self._clock_tick)
+        """The status line's and rows' next tick: not due while nothing they show changes."""
         if not settings.color:
             self.add_class("-no-color")
 
@@ -127,10 +135,12 @@ class PgtailApp(App[int]):
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: while a modal screen is up, queries would search that screen.
-        self.channel_list = ChannelList(color=self.settings.color, id="channels")
+        self.channel_list = ChannelList(self.settings.color, self.channels.clock, id="channels")
         self.log_view = NotificationLog(self.settings.scrollback, self.settings.color, id="log")
         self.notify_bar = NotifyBar(self.channels.names, id="notify")
-        self.log_view.senders = self.senders.known
+        screens = lambda: self.screen_stack  # noqa: E731 - read when answers come
+        self.senders = SenderLookup(self.inspector, self.core, self.log_view, screens)
+        """Who sent which line: looked up for the sender column and the detail view."""
         self.log_view.show_senders = self.settings.sender_column
         self.filter_bar = FilterBar(self.channels.names, id="filter-bar")
         self.status_line = StatusLine(self.state, id="status")
@@ -148,6 +158,9 @@ class PgtailApp(App[int]):
             marks=self.quiet.rows,
         )
         self.undo = Undo(self.log_view, self.channel_commands, self._undo_toast)
+        self.notify_commands = NotifyCommands(
+            self.sender, self.core, self.notify_bar, self.log_view, self.status_line, self.clock
+        )
         yield self.main
         with Vertical(id="bottom"):
             yield self.filter_bar
@@ -164,16 +177,18 @@ class PgtailApp(App[int]):
         if self.inspector is not None:
             self._poll_queue()
             self.set_interval(QUEUE_POLL_INTERVAL, self._poll_queue)
-        if isinstance(self.listener, ReplaySource):
-            self._announce_replay(self.listener)
-        self.set_interval(STATUS_INTERVAL, self._status_tick)
+        if self.replay is not None:
+            self._announce_replay(self.replay)
+        self.clock.within(0)
         if (preset := parse_filter(self.settings.filter or "")) is not None:
             self.filter_bar.preset(preset)  # --filter, checked when the settings were made
         self.log_view.focus()
         if self.remembering is not None:
             self.remembering.restore(self)
+        self.call_after_refresh(fewer_gc_pauses, self.is_headless)
 
     async def on_unmount(self) -> None:
+        self.notify_commands.cancel_burst()  # before the sender's connection closes
         await self.core.shutdown(self.sender, self.inspector)
         if self.recorder is not None:
             self.recorder.close()
@@ -181,42 +196,44 @@ class PgtailApp(App[int]):
     # ---- from the core thread ----------------------------------------------------------------
 
     def on_inbox_ready(self, _message: InboxReady) -> None:
-        if self._drain_timer is not None:
-            return  # a drain is already due
         wait = self.pacer.wait()
-        if wait <= 0:
-            self._tick()
+        if wait <= 0 and not self.drain_timer.pending:
+            self._drain()
         else:
-            self._drain_timer = self.set_timer(wait, self._timed_drain)
+            self.drain_timer.within(max(0.0, wait))
 
-    def _timed_drain(self) -> None:
-        self._drain_timer = None
-        self._tick()
-
-    def _status_tick(self) -> None:
-        """Live numbers move on; the log drains only when due (floods: --fps apart)."""
-        self._tick(drain=self._drain_timer is None and self.pacer.wait() <= 0)
-
-    def _tick(self, drain: bool = True) -> None:
-        """Drain the inbox into the log, and move the live numbers on when they are due."""
-        drained = self.inbox.drain() if drain else None
+    def _drain(self) -> None:
+        """Drain the inbox into the log; the live numbers follow on the next clock tick."""
+        drained = self.inbox.drain()
         if drained is not None:
             self.pacer.drained(len(drained.items) + drained.dropped, self.log_view.size.height)
             self.log_view.add(self.quiet.heard(drained), drained.dropped)
-            self.channels.count(drained.counts, drained.last_seen, drained.total)
-        due = self.pacer.tick()
-        if due.rows:
-            self.channel_commands.show_rows()
-        if due.status:
-            self.status_line.sample(self.channels.total, len(self.channels.listening))
-            if self.log_view.show_senders:
-                self._look_up_senders(self.log_view.visible_pids())
+            self.channels.count(drained.counts, drained.last_seen, drained.total, drained.activity)
+            self.clock.within(max(0.0, self.pacer.clock_wait()))
+
+    def _clock_tick(self) -> None:
+        """The status line and rows move on; the next tick is when they show something new."""
+        self.pacer.clock_ticked()
+        self.channel_commands.show_rows()
+        rate = None if self.replay is None else self.channels.rate()
+        self.status_line.sample(self.channels.total, len(self.channels.listening), rate)
+        self.notify_commands.tick()
+        if self.log_view.show_senders:
+            self.senders.look_up(self.log_view.visible_pids())
+        shown_changes = next_clock(
+            self.channels.last_seen.values(),
+            every_second=self.status_line.rate > 0 or self.log_view.show_senders,
+            countdown=self.state.phase is Phase.RECONNECTING,
+            now=self.channels.clock(),
+        )
+        self.clock.within(min(shown_changes, self.notify_commands.next_tick()))
 
     def on_core_event(self, message: CoreEvent) -> None:
         event = message.event
         if isinstance(event, ConnectionState):
             self.state = event
             self.status_line.set_state(event)
+            self.clock.within(COUNTDOWN_INTERVAL)
             if event.phase is Phase.FAILED:
                 self.exit_code = EXIT_FAILED
                 self.push_screen(FailedScreen(event.server, event.last_error or "unknown error"))
@@ -264,30 +281,14 @@ class PgtailApp(App[int]):
     # ---- NOTIFY --------------------------------------------------------------------------------
 
     def on_notify_bar_submitted(self, message: NotifyBar.Submitted) -> None:
-        sender = self.sender
-        if sender is None:
-            self.notify_bar.failed("a replay has no server to send to")
-            return
-
-        async def send() -> int | None:
-            await sender.notify(message.channel, message.payload)
-            return sender.backend_pid
-
-        def failed(exc: BaseException) -> None:
-            self.notify_bar.failed(str(exc) if isinstance(exc, SendError) else f"not sent: {exc}")
-
-        self.core.call(send(), partial(self._sent, message.line), failed)
-
-    def _sent(self, line: str, pid: int | None) -> None:
-        self.log_view.mark_own(pid)
-        self.notify_bar.sent(line)
+        self.notify_commands.submit(message)
 
     # ---- debugging: details, filter, senders, discovery, queue, replay -------------------------
 
     def on_notification_log_chosen(self, message: NotificationLog.Chosen) -> None:
         pid = message.notification.pid
-        self.push_screen(DetailScreen(message.notification, self.senders.known.get(pid)))
-        self._look_up_senders({pid})
+        self.push_screen(DetailScreen(message.notification, self.senders.book.known.get(pid)))
+        self.senders.look_up({pid})
 
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
         self.log_view.set_text_filter(message.filter)
@@ -295,30 +296,11 @@ class PgtailApp(App[int]):
         if message.done:
             self.log_view.focus()
 
-    def _look_up_senders(self, pids: set[int]) -> None:
-        """Ask the inspector (core thread) about pids not known or asked about yet."""
-        inspector = self.inspector
-        if inspector is not None and (missing := self.senders.to_ask(pids)):
-            self.core.call(inspector.senders(missing), self._senders_found, self._senders_failed)
-
-    def _senders_failed(self, _error: BaseException) -> None:
-        self.senders.failed()  # the next slow tick (or the next detail view) asks again
-        self._senders_found({})
-
-    def _senders_found(self, senders: dict[int, SenderInfo]) -> None:
-        self.senders.found(senders)
-        for screen in self.screen_stack:
-            if isinstance(screen, DetailScreen):
-                info = self.senders.known.get(screen.notification.pid)
-                if info is not None:
-                    screen.set_sender(info)
-        self.log_view.refresh()
-
     def action_toggle_senders(self) -> None:
         log = self.log_view
         log.show_senders = not log.show_senders
         if log.show_senders:
-            self._look_up_senders(log.visible_pids())
+            self.senders.look_up(log.visible_pids())
         log.refresh()
 
     def action_filter(self) -> None:
@@ -330,6 +312,16 @@ class PgtailApp(App[int]):
             self._toast("select a line first (Up, Down)", severity="warning")
             return
         copy_as_sql(self, chosen)
+
+    def action_export(self) -> None:
+        if (prompt := export_prompt(self.log_view)) is None:
+            self._toast("nothing to export: the log shows no notification", severity="warning")
+        else:
+            self.push_screen(prompt, self._exported)
+
+    def _exported(self, written: str | None) -> None:
+        if written is not None:
+            self._toast(written)
 
     def action_discover(self) -> None:
         inspector = self.inspector
@@ -363,6 +355,8 @@ class PgtailApp(App[int]):
         self.notify_bar.input.focus()
 
     def action_focus_log(self) -> None:
+        if self.notify_commands.cancel_burst():
+            return  # Escape stops a burst first, wherever it is pressed
         # Escape on the log itself clears the live filter.
         if self.log_view.has_focus and self.filter_bar.active is not None:
             self.filter_bar.clear()
@@ -384,6 +378,9 @@ class PgtailApp(App[int]):
 
     def _undo_toast(self, text: str) -> None:
         self._toast(text, timeout=UNDO_SECONDS)
+
+    def on_main_area_switched(self, _message: MainArea.Switched) -> None:
+        self.clock.within(0)  # the rows as the newly shown widget words them
 
     def action_toggle_sidebar(self) -> None:
         self.main.toggle_channels()

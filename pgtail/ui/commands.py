@@ -26,7 +26,9 @@ def pgtail_commands(
     yield SystemCommand("Add channel", "LISTEN on a new channel (a)", app.action_add_channel)
     yield SystemCommand("Clear log", "Forget every line in the log (c)", app.action_clear_log)
     yield SystemCommand(
-        "NOTIFY", "Send a notification from the NOTIFY bar (n)", app.action_focus_notify
+        "NOTIFY",
+        "Send a notification, or a burst: payload *200@50 (n)",
+        app.action_focus_notify,
     )
     yield SystemCommand(
         "Channel list", "Show or hide the channel list (s)", app.action_toggle_sidebar
@@ -36,7 +38,10 @@ def pgtail_commands(
     )
     yield SystemCommand("Who", "Show or hide who sent each line (w)", app.action_toggle_senders)
     yield SystemCommand("Discover", "Find channels in use on the server (D)", app.action_discover)
-    yield SystemCommand("Errors", "Every error met, in full (e)", app.action_show_errors)
+    yield SystemCommand("Errors", "Every error met, in full (E)", app.action_show_errors)
+    yield SystemCommand(
+        "Export", "Write the log's lines (filtered) to a file as JSON (e)", app.action_export
+    )
     yield SystemCommand(
         "Follow log", "Jump to the newest line and follow (f)", app.log_view.action_follow
     )

@@ -34,6 +34,9 @@ class Drained:
     """Per channel, when its latest notification arrived."""
     total: int = 0
     """All notifications received since the start."""
+    activity: dict[tuple[str, int], int] = field(default_factory=dict)
+    """Notifications since the previous drain per (channel, whole second of their time),
+    including dropped ones: the channel rates."""
 
 
 class Inbox:
@@ -51,6 +54,7 @@ class Inbox:
         self._counts: Counter[str] = Counter()
         self._last_seen: dict[str, float] = {}
         self._total = 0
+        self._activity: Counter[tuple[str, int]] = Counter()
         self._dirty = False
 
     def put_notifications(self, items: list[Notification]) -> None:
@@ -62,11 +66,26 @@ class Inbox:
             if overflow > 0:
                 self._dropped += overflow
             self._items.extend(items)
-            self._counts.update([n.channel for n in items])
-            # Batches are read in one go and share one timestamp per channel closely enough.
             received = items[-1].received
-            for channel in {n.channel for n in items} if len(items) > 1 else (items[0].channel,):
+            if len(items) == 1:
+                channel = items[0].channel
+                self._counts[channel] += 1
                 self._last_seen[channel] = received
+                self._activity[channel, int(received)] += 1
+            elif items[0].received == received:
+                # A listener's batch: read in one go, one time for all (per batch, not per line).
+                channels = Counter([n.channel for n in items])
+                self._counts.update(channels)
+                second = int(received)
+                for channel, count in channels.items():
+                    self._last_seen[channel] = received
+                    self._activity[channel, second] += count
+            else:
+                # A replay's: each line keeps its recorded time.
+                self._counts.update([n.channel for n in items])
+                for n in items:
+                    self._last_seen[n.channel] = n.received
+                self._activity.update([(n.channel, int(n.received)) for n in items])
             self._total += len(items)
             was_dirty, self._dirty = self._dirty, True
         if not was_dirty and self.on_ready is not None:
@@ -89,6 +108,7 @@ class Inbox:
             items = list(self._items)
             self._items.clear()
             dropped, self._dropped = self._dropped, 0
+            activity, self._activity = self._activity, Counter()
             self._dirty = False
             return Drained(
                 items=items,
@@ -96,4 +116,5 @@ class Inbox:
                 counts=dict(self._counts),
                 last_seen=dict(self._last_seen),
                 total=self._total,
+                activity=dict(activity),
             )

@@ -21,7 +21,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("Y", "copy_sql", "Copy SQL", show=False, tooltip="Copy the selected line as SQL"),
     Binding("u", "undo", "Undo", show=False, tooltip="Undo the last clear or removal"),
     Binding("r", "retry", "Retry", show=False, tooltip="Reconnect now, not after the wait"),
-    Binding("e", "show_errors", "Errors", tooltip="Every error met, in full"),
+    Binding("E", "show_errors", "Errors", tooltip="Every error met, in full"),
+    Binding("e", "export", "Export", show=False, tooltip="Write the log's lines to a file"),
     Binding("escape", "focus_log", "Log", show=False),
 ]
 

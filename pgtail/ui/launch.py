@@ -32,10 +32,10 @@ def make_app(
     """Build the app for *settings*. Raises DsnError / ValueError for a bad DSN or channel, and
     OSError when a ``--record`` or ``--replay`` file cannot be opened."""
     if settings.replay is not None:
-        path = settings.replay
+        path, speed = settings.replay, settings.speed
 
         def replay_factory(on_event: Callable[[ListenerEvent], None]) -> ReplaySource:
-            return ReplaySource(path, on_event)
+            return ReplaySource(path, on_event, speed)
 
         return PgtailApp(settings, None, replay_factory, None)
     dsn = dsn if dsn is not None else parse(settings.dsn)

@@ -1,11 +1,12 @@
 """Quiet channels on screen: the book of silences (:mod:`pgtail.ui.state.quiet`) fed with what
-the rows and the drains say, and one timer.
+the rows and the drains say, and two wake-ups, neither on a period.
 
-The timer is set for the next moment a channel can go quiet, never on a period: an idle pgtail
-wakes only when there is something to say. A channel speaking moves its moment later; the timer
-is then left as it is, fires early, finds nothing due and is set again, so a busy channel costs
-one wake-up per threshold, not one timer per drain. How long a quiet channel has been quiet
-moves on with the rows' own refresh.
+One is set for the next moment a channel can go quiet: an idle pgtail wakes only when there is
+something to say. A channel speaking moves its moment later; the timer is then left as it is,
+fires early, finds nothing due and is set again, so a busy channel costs one wake-up per
+threshold, not one timer per drain. The other brings the app's clock (the rows' and status
+line's tick) forward to when a quiet row's ``quiet 2m 10s`` reads differently: each second on
+the channel list, each minute (``quiet 2m``) on the one-line strip of a narrow terminal.
 """
 
 from __future__ import annotations
@@ -14,39 +15,41 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from textual.timer import Timer
-
 from pgtail.ui.inbox import Drained
 from pgtail.ui.screens.quiet_after import QuietAfterScreen
 from pgtail.ui.state.channel_book import ChannelRow
 from pgtail.ui.state.log_store import Line
 from pgtail.ui.state.quiet import QuietBook, parse_after
+from pgtail.ui.wake_timer import WakeTimer
 
 if TYPE_CHECKING:
     from pgtail.ui.app import PgtailApp
 
 
 class QuietWatch:
-    """Marks quiet rows, writes the log's quiet lines, and keeps the one timer."""
+    """Marks quiet rows, writes the log's quiet lines, and keeps the timer."""
 
     def __init__(
         self, app: PgtailApp, after: float | None, clock: Callable[[], float] = time.time
     ) -> None:
         self.app = app
-        self.live = app.settings.replay is None
+        self.live = app.replay is None
         """False in a replay: a recording has no live channels to fall quiet."""
         self.book = QuietBook(after if self.live else None)
         """Every channel's silence."""
         self.clock = clock
         """Unix time, the clock of the notifications' arrival times."""
-        self._timer: Timer | None = None
-        self._timer_at = 0.0
+        self.timer = WakeTimer(app, self._due)
+        """The next moment a channel can go quiet."""
 
     def rows(self, rows: list[ChannelRow]) -> list[ChannelRow]:
         """The rows about to be shown, with the quiet ones marked (and who listens noted)."""
         now = self.clock()
         marked = self.book.rows(rows, now)
-        self._schedule(now)
+        if (deadline := self.book.next_deadline()) is not None:
+            self.timer.within(max(0.0, deadline - now))
+        # The strip reads "quiet 2m" where the list reads "quiet 2m 10s".
+        self.app.clock.within(self.book.next_change(now, short=not self.app.channel_list.display))
         return marked
 
     def heard(self, drained: Drained) -> Sequence[Line]:
@@ -61,7 +64,6 @@ class QuietWatch:
         """A new threshold (None: off), from the palette."""
         self.book.set_after(after, self.clock())
         self._due()
-        self.app.channel_commands.show_rows()  # rows under the new threshold are quiet no more
         said = "off" if after is None else f"marked after {after:g} s without a notification"
         self.app.notify(f"quiet channels: {said}", markup=False)
 
@@ -76,30 +78,9 @@ class QuietWatch:
         if answer is not None:  # None: cancelled; the dialog let only valid answers through
             self.set_after(parse_after(answer))
 
-    def _fired(self) -> None:
-        self._timer = None  # done: a one-off timer, not stopped from within its own callback
-        self._due()
-
     def _due(self) -> None:
-        """Say which channels went quiet by now, and set the timer for the next."""
-        self._stop()
-        now = self.clock()
-        if lines := self.book.due(now):
+        """Say which channels have gone quiet by now; the rows then say so too, and set the
+        timer for the next moment."""
+        if lines := self.book.due(self.clock()):
             self.app.log_view.add(lines)
-            self.app.channel_commands.show_rows()  # marks the rows and sets the timer again
-        else:
-            self._schedule(now)  # early: the channel spoke since the timer was set
-
-    def _schedule(self, now: float) -> None:
-        deadline = self.book.next_deadline()
-        if deadline is None:
-            self._stop()
-        elif self._timer is None or deadline < self._timer_at:
-            self._stop()
-            self._timer = self.app.set_timer(max(0.0, deadline - now), self._fired, name="quiet")
-            self._timer_at = deadline
-
-    def _stop(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self.app.channel_commands.show_rows()

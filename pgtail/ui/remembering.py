@@ -1,5 +1,5 @@
-"""The app's side of :mod:`pgtail.remembered`: the theme and the NOTIFY history are put back when
-the app starts and taken when it has ended.
+"""The app's side of :mod:`pgtail.remembered`: the theme, the channel list's visibility and the
+NOTIFY history are put back when the app starts and taken when it has ended.
 
 Warnings while reading show as a toast; those while writing are printed by the command once the
 terminal is restored (the app is gone by then).
@@ -28,10 +28,12 @@ class Remembering:
         """The NOTIFY bar's own list once restored: it lives on after the widgets are gone."""
 
     def restore(self, app: PgtailApp) -> None:
-        """Put the remembered theme and history into the mounted *app*."""
+        """Put the remembered theme, channel list and history into the mounted *app*."""
         theme = self.loaded.theme
         if theme is not None and theme in app.available_themes:
             app.theme = theme
+        if self.loaded.channel_list is not None:
+            app.main.choose_channels(self.loaded.channel_list)
         self._history = app.notify_bar.input.history
         self._history[:0] = self.loaded.history
         for warning in self.store.warnings:
@@ -43,5 +45,6 @@ class Remembering:
         each. An app that never got as far as :meth:`restore` changed nothing: nothing is
         written."""
         if self._history is not None:
-            self.store.save(self.server, Remembered(app.theme, list(self._history)))
+            remembered = Remembered(app.theme, list(self._history), app.main.sidebar.chosen)
+            self.store.save(self.server, remembered)
         return self.store.warnings

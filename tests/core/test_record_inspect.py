@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from pathlib import Path
 
 import psycopg
 
+from pgtail.core.backoff import Backoff
 from pgtail.core.dsn import parse
 from pgtail.core.inspector import Inspector, channels_in_sql
+from pgtail.core.listener import ListenerOptions
+from pgtail.core.models import Phase
 from pgtail.core.recording import BadLine, read_recording
+from tests.core.helpers import running
 from tests.harness import PgServer, notify
 from tests.harness.cli import Running, run_pgtail
 
@@ -142,3 +148,42 @@ def test_channel_names_in_sql() -> None:
         "jobs",
         "it's",
     ]
+
+
+async def test_discovery_finds_pgtail_between_heartbeats_and_not_other_databases(
+    pg: PgServer,
+) -> None:
+    """pg_stat_activity shows a session's latest query: once pgtail's heartbeat has replaced its
+    LISTENs there, the heartbeat (a comment naming the channels) still shows them. Sessions of
+    other databases are left out: a NOTIFY never crosses databases."""
+    pg.psql("DROP DATABASE IF EXISTS elsewhere")
+    pg.psql("CREATE DATABASE elsewhere")
+    other_db = pg.conninfo(dbname="elsewhere")
+    options = ListenerOptions(heartbeat_idle=0.1, backoff=Backoff(initial=0.1, cap=0.5))
+    names = ["hb orders", 'we"ird', "end*/comment"]
+    with psycopg.connect(other_db, autocommit=True) as far:
+        far.execute('LISTEN "far away"')
+        async with running(pg.dsn, names, options) as (_listener, rec):
+            await rec.wait_phase(Phase.CONNECTED)
+            with psycopg.connect(pg.dsn, autocommit=True) as watcher:
+
+                async def heartbeat_shown() -> bool:
+                    row = watcher.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE application_name = 'pgtail' AND query LIKE '/* LISTEN %'"
+                    ).fetchone()
+                    return bool(row and row[0])
+
+                deadline = time.monotonic() + 30
+                while not await heartbeat_shown():
+                    assert time.monotonic() < deadline, "no heartbeat seen in pg_stat_activity"
+                    await asyncio.sleep(0.05)
+            inspector = Inspector(parse(pg.dsn))
+            try:
+                found = await inspector.discover()
+            finally:
+                await inspector.close()
+    listened = {d.name for d in found if any(s.kind == "listener" for s in d.sources)}
+    assert {"hb orders", 'we"ird'} <= listened
+    assert "end*/comment" not in listened  # it would end the comment: left out of it
+    assert "far away" not in listened

@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 
 from tests.harness.cli import ROOT, pgtail_command, pgtail_env
+from tests.harness.proc_stat import stat_fields
 
 __all__ = ["EXIT_WITHIN", "Ended", "PtySession", "backends"]
 
@@ -208,11 +209,7 @@ def check_ended(ended: Ended, moment: str) -> None:
 
 def process_stat(pid: int) -> tuple[int, int] | None:
     """(parent pid, start time) of a live process, or None once it is gone (or a zombie)."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    if fields[0] == "Z":
+    fields = stat_fields(pid)
+    if fields is None or fields[0] == "Z":
         return None
     return int(fields[1]), int(fields[19])

@@ -4,6 +4,8 @@ Every byte pgtail writes is kept and fed to pyte (a terminal emulator) to see th
 wait on conditions of the screen text, with a deadline. Reading can be stopped, like a terminal
 behind a stalled SSH link, to show that pgtail keeps draining the server meanwhile. Listeners
 hear of every chunk of output with its arrival time, which is how the benchmark times latency.
+The screen is brought up to date when it is looked at, not by the reader: pyte takes
+milliseconds per frame, which would hold up reading the next chunk and skew arrival times.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ class PtyPgtail:
     """One pgtail process on a pty of a fixed size.
 
     *checkout* is the source tree whose pgtail runs (this one by default); *env* adds variables
-    to a ``PG*``-free environment.
+    to a ``PG*``-free environment. *command*, when given, runs instead of ``pgtail *args`` (the
+    benchmark runs pgtail through ``ssh``).
     """
 
     def __init__(
@@ -43,6 +46,7 @@ class PtyPgtail:
         rows: int = 40,
         env: dict[str, str] | None = None,
         checkout: str | Path = ROOT,
+        command: list[str] | None = None,
     ) -> None:
         self.cols, self.rows = cols, rows
         master, slave = os.openpty()
@@ -56,7 +60,7 @@ class PtyPgtail:
         self.started = time.monotonic()
         """When pgtail was started (``time.monotonic()``)."""
         self.proc = subprocess.Popen(
-            pgtail_command(*args),
+            command or pgtail_command(*args),
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -72,6 +76,7 @@ class PtyPgtail:
         """True once the terminal has hung up (pgtail and its output are gone)."""
         self._screen = pyte.Screen(cols, rows)
         self._stream = pyte.ByteStream(self._screen)
+        self._fed = 0
         self._changed = threading.Condition()
         self._listeners: list[Callable[[float], None]] = []
         self._reading = threading.Event()
@@ -99,13 +104,13 @@ class PtyPgtail:
                     self._changed.notify_all()
                     return
                 self.output += data
-                self._stream.feed(data)
                 for listener in self._listeners:
                     listener(now)
                 self._changed.notify_all()
 
     def on_update(self, listener: Callable[[float], None]) -> None:
-        """Call *listener(arrival time)* after every chunk of output, with the screen updated."""
+        """Call *listener(arrival time)* after every chunk of output (on the reader thread: the
+        new bytes are in :attr:`output`; :meth:`screen` shows them, at the cost of parsing)."""
         with self._changed:
             self._listeners.append(listener)
 
@@ -118,6 +123,9 @@ class PtyPgtail:
 
     def screen(self) -> str:
         with self._changed:
+            if self._fed < len(self.output):
+                self._stream.feed(bytes(self.output[self._fed :]))
+                self._fed = len(self.output)
             return "\n".join(self._screen.display)
 
     def cells(self) -> list[list[pyte.screens.Char]]:

@@ -14,6 +14,12 @@ BAD = [
     ("host=h port", 'missing "=" after "port" in connection info string'),
     ("a='x", "unterminated quoted string in connection info string"),
     ("postgresql://h/x?foo=bar", 'invalid URI query parameter: "foo"'),
+    # A bare host name: what was expected, not libpq's quote of it (hidden, as it might be a
+    # password typed in the wrong place).
+    (
+        "db1.example.com",
+        "expected key=value pairs (host=NAME dbname=NAME) or a URI (postgresql://user@host/dbname)",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
-"""The theme and the NOTIFY bar's history are remembered between runs (``$XDG_STATE_HOME``)."""
+"""The theme, the channel list's visibility and the NOTIFY bar's history are remembered between
+runs (``$XDG_STATE_HOME``)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,33 @@ async def test_the_app_starts_with_the_remembered_theme_and_history(
         assert app.notify_bar.input.value == "orders second"
         await pilot.press("up")
         assert app.notify_bar.input.value == "orders first"
+
+
+async def test_the_channel_list_shown_with_s_stays_shown_in_the_next_run(
+    pg: PgServer, tmp_path: Path
+) -> None:
+    store = StateFile(tmp_path / "state.json")
+    server = parse(pg.dsn).display
+    first = app_for(pg.dsn, "orders")
+    first.remembering = Remembering(StateFile(store.path), server)
+    async with first.run_test(size=(80, 24)) as pilot:
+        # 80 columns: the strip stands in for the list until `s` shows it.
+        await wait_for(pilot, lambda: first.main.strip.display, what="the channel strip")
+        assert not first.channel_list.display
+        await pilot.press("s")
+        await wait_for(pilot, lambda: first.channel_list.display, what="the channel list")
+    first.remembering.save(first)
+    assert store.load(server).channel_list is True
+
+    second = app_for(pg.dsn, "orders")
+    second.remembering = Remembering(StateFile(store.path), server)
+    async with second.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: second.channel_list.display, what="the remembered list")
+        assert not second.main.strip.display
+        await pilot.press("s")
+        await wait_for(pilot, lambda: not second.channel_list.display, what="the list hidden")
+    second.remembering.save(second)
+    assert store.load(server).channel_list is False
 
 
 async def test_an_unreadable_state_file_is_a_toast_not_a_crash(

@@ -13,6 +13,7 @@ from pgtail.ui.app import PgtailApp
 from pgtail.ui.screens.detail import DetailScreen
 from pgtail.ui.screens.discovery import DiscoveryScreen
 from pgtail.ui.screens.errors import ErrorScreen
+from pgtail.ui.screens.export import ExportScreen
 from pgtail.ui.screens.help import HelpScreen
 from pgtail.ui.widgets.footer import KeyFooter
 from tests.harness import PgServer, notify
@@ -76,7 +77,8 @@ async def test_modal_screens_show_their_own_keys(pg: PgServer) -> None:
         await wait_for(pilot, lambda: payloads(app) == ['{"id": 1}'], what="the line")
         for keys, screen_type, own in (
             (["question_mark"], HelpScreen, "esc Close"),
-            (["e"], ErrorScreen, "y Copy newest"),
+            (["E"], ErrorScreen, "y Copy newest"),
+            (["e"], ExportScreen, "esc Cancel"),
             (["up", "enter"], DetailScreen, "x Hex/text"),
             (["D"], DiscoveryScreen, "esc Close"),
         ):
@@ -114,7 +116,7 @@ async def test_refused_connection_reason_and_the_error_view(fresh_pg: PgServer) 
         assert line.startswith("◌ reconnecting #") and " — connection refused" in line, line
         assert "0 received" in line
         # The full text is one key away, whole, and y copies it.
-        await pilot.press("e")
+        await pilot.press("E")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen), what="error view")
         text = " ".join(screen_text(app).replace("│", " ").split())
         assert "Connection refused" in text and "accepting TCP/IP connections?" in text

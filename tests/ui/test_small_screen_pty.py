@@ -59,11 +59,11 @@ def footer_items(row: str) -> list[str]:
 
 
 def test_footer_items_are_read_whole() -> None:
-    row = "end Follow ⏎ Details ? Help q Quit e Errors / Filter n Notify a Add ▏^p palette"
+    row = "end Follow ⏎ Details ? Help q Quit E Errors / Filter n Notify a Add ▏^p palette"
     assert footer_items(row)[-1] == "a Add" and len(footer_items(row)) == 8
     with pytest.raises(AssertionError, match="cut"):
         footer_items(
-            "end Follow ⏎ Details ? Help q Quit e Errors / Filter n Notify s Chan▏^p palette"
+            "end Follow ⏎ Details ? Help q Quit E Errors / Filter n Notify s Chan▏^p palette"
         )
 
 
@@ -102,7 +102,7 @@ def test_refused_connection_at_80x24_says_why_then_connects(
     )
     footer_items(footer)
     # The error view keeps what the status line had to shorten.
-    term.type("e")
+    term.type("E")
     screen = term.wait_for(lambda s: "y Copy newest" in _row(s, ROWS - 1), "the error view")
     assert "errors, newest first" in screen
     text = " ".join(screen.replace("│", " ").split())
@@ -130,7 +130,8 @@ def test_nothing_ordinary_is_red_in_16_colours(pg: PgServer, terminals: list[Pty
     for keys, shown, what in (
         ("?", "pgtail keys", "help"),
         ("\x1b[A\r", "notification on", "detail"),
-        ("e", "errors, newest first", "error view"),
+        ("E", "errors, newest first", "error view"),
+        ("e", "Export 12 notifications", "export prompt"),
     ):
         term.type(keys)
         term.wait_for(lambda s: shown in s, what)  # noqa: B023 (waited at once)

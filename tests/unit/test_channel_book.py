@@ -54,8 +54,8 @@ def test_states_join_what_the_user_asked_and_what_the_server_listens_on() -> Non
 def test_counts_last_seen_total_rates_and_activity() -> None:
     book = ChannelBook(["busy", "quiet", "new"])
     book.listening = frozenset({"busy", "quiet", "new"})
-    book.count({"busy": 10, "quiet": 0}, {"busy": NOW - 1}, 10, now=NOW - 1)
-    book.count({"busy": 15, "quiet": 0}, {"busy": NOW}, 15, now=NOW)
+    book.count({"busy": 10, "quiet": 0}, {"busy": NOW - 1}, 10, {("busy", int(NOW) - 1): 10})
+    book.count({"busy": 15, "quiet": 0}, {"busy": NOW}, 15, {("busy", int(NOW)): 5})
     assert book.total == 15
     rows = {row.name: row for row in book.rows(["busy", "quiet", "new"], NOW)}
     busy = rows["busy"]
@@ -70,7 +70,7 @@ def test_counts_last_seen_total_rates_and_activity() -> None:
 def test_taken_counts_are_copies() -> None:
     book = ChannelBook(["a"])
     counts = {"a": 1}
-    book.count(counts, {"a": NOW}, 1, now=NOW)
+    book.count(counts, {"a": NOW}, 1, {})
     counts["a"] = 99
     assert book.counts == {"a": 1}
 
@@ -82,3 +82,15 @@ def test_a_row_can_come_back_where_it_was() -> None:
     assert book.order == ["a", "b", "c"]
     book.add("b", at=0)  # already there: stays put
     assert book.order == ["a", "b", "c"]
+
+
+def test_rows_and_rates_run_on_the_books_clock() -> None:
+    # A replay's clock: the recorded time reached, long ago.
+    recorded = 1_500_000_000.0
+    book = ChannelBook(["a"], clock=lambda: recorded)
+    book.listening = frozenset({"a"})
+    book.count({"a": 10}, {"a": recorded - 1}, 10, {("a", int(recorded) - 1): 10})
+    (row,) = book.rows(["a"])
+    assert row.rate == 10 / 5 and sum(row.activity) == 10
+    assert book.rate() == 10 / 5
+    assert book.rate(now=recorded + 3600) == 0.0

@@ -1,15 +1,18 @@
-"""Drain pacing on an injected clock: calm and flood intervals, the rows' and status' turns."""
+"""Drain pacing on an injected clock: calm and flood intervals; when the status line and the
+channel rows move on, and when, with nothing arriving, they have nothing new to show."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
 from pgtail.ui.state.drain_pacer import (
     CALM_INTERVAL,
-    ROWS_INTERVAL,
-    STATUS_INTERVAL,
+    CLOCK_INTERVAL,
+    COUNTDOWN_INTERVAL,
     DrainPacer,
-    Due,
+    next_clock,
 )
 
 
@@ -55,6 +58,24 @@ def test_a_drain_that_fills_the_log_spaces_drains_by_fps() -> None:
     assert pacer.wait() == pytest.approx(CALM_INTERVAL)
 
 
+def test_a_trickle_held_up_is_not_a_flood() -> None:
+    """100/s while the UI was held up for 0.3 s: a log's height of lines in one drain, yet at a
+    trickle's rate, so the next drain comes at the calm pace, not a flood frame later."""
+    clock = Clock()
+    pacer = DrainPacer(fps=4, clock=clock)
+    pacer.drained(lines=3, height=20)
+    clock.advance(0.3)
+    pacer.drained(lines=30, height=20)
+    assert not pacer.flooding
+    assert pacer.wait() == pytest.approx(CALM_INTERVAL)
+    clock.advance(CALM_INTERVAL)
+    pacer.drained(lines=2_000, height=20)  # a flood's rate: more than a height per interval
+    assert pacer.flooding
+    clock.advance(0.25)
+    pacer.drained(lines=12_500, height=20)  # still, over the flood interval
+    assert pacer.flooding
+
+
 def test_a_log_of_no_height_and_a_zero_fps_are_safe() -> None:
     pacer = DrainPacer(fps=0, clock=Clock())
     assert pacer.flood_interval == 1.0
@@ -64,14 +85,48 @@ def test_a_log_of_no_height_and_a_zero_fps_are_safe() -> None:
     assert not pacer.flooding
 
 
-def test_rows_and_status_come_due_at_their_own_intervals() -> None:
+def test_drains_move_the_live_numbers_on_at_most_once_per_clock_interval() -> None:
     clock = Clock()
     pacer = DrainPacer(fps=10, clock=clock)
-    assert pacer.tick() == Due(rows=True, status=True)
-    assert pacer.tick() == Due(rows=False, status=False)  # reported due: counted as refreshed
-    clock.advance(STATUS_INTERVAL)
-    assert pacer.tick() == Due(rows=False, status=True)
-    clock.advance(ROWS_INTERVAL - STATUS_INTERVAL)
-    assert pacer.tick() == Due(rows=True, status=True)
-    clock.advance(0.01)
-    assert pacer.tick() == Due(rows=False, status=False)
+    assert pacer.clock_wait() <= 0  # never ticked: at once
+    pacer.clock_ticked()
+    assert pacer.clock_wait() == pytest.approx(CLOCK_INTERVAL)
+    clock.advance(0.4)
+    assert pacer.clock_wait() == pytest.approx(CLOCK_INTERVAL - 0.4)
+    clock.advance(CLOCK_INTERVAL)
+    assert pacer.clock_wait() <= 0
+
+
+NOW = 1_700_000_000.0
+
+
+def _next(*ages: float, every_second: bool = False, countdown: bool = False) -> float:
+    return next_clock(
+        [NOW - age for age in ages], every_second=every_second, countdown=countdown, now=NOW
+    )
+
+
+def test_nothing_ever_arrived_and_nothing_moving_means_no_tick_at_all() -> None:
+    assert _next() == math.inf
+
+
+def test_a_countdown_or_a_moving_rate_ticks_often() -> None:
+    assert _next(countdown=True) == COUNTDOWN_INTERVAL
+    assert _next(3600.0, countdown=True) == COUNTDOWN_INTERVAL
+    assert _next(every_second=True) == CLOCK_INTERVAL
+
+
+def test_a_channel_heard_within_the_last_minute_ticks_every_second() -> None:
+    # "12s ago" and the sparkline move every second, until the sparkline is flat again.
+    assert _next(0.2) == CLOCK_INTERVAL
+    assert _next(60.5) == CLOCK_INTERVAL
+    assert _next(7200.0, 30.0) == CLOCK_INTERVAL
+
+
+def test_older_channels_tick_when_their_minutes_or_hours_turn() -> None:
+    assert _next(90.0) == pytest.approx(30.0, abs=0.1)  # "1m ago" becomes "2m ago" at 120 s
+    assert _next(3599.0) == pytest.approx(1.0, abs=0.1)  # "59m ago" becomes "1h ago"
+    assert _next(3600.0 * 2 + 10) == pytest.approx(3590.0, abs=0.1)
+    assert _next(3600.0 * 2 + 10, 150.0) == pytest.approx(30.0, abs=0.1)  # the soonest one
+    # Never early: the row's own clock reads a little later than the one asked here.
+    assert _next(90.0) > 30.0

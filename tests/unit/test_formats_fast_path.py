@@ -5,6 +5,7 @@ backslashes, nothing at all. (``--plain`` has no bytes path: it always formats d
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +13,11 @@ from hypothesis import strategies as st
 from psycopg.pq import PGnotify
 
 from pgtail.core.formats import format_json, format_json_batch
-from pgtail.core.models import NotificationBatch
+from pgtail.core.models import Notification, NotificationBatch
 from pgtail.core.text import is_safe
+
+BatchFormat = Callable[[NotificationBatch], bytes]
+ItemsFormat = Callable[[list[Notification]], str]
 
 #: The same examples on every run and no time limit per example, so a loaded machine can make
 #: the test slower but never make it fail or pick different cases.
@@ -87,25 +91,31 @@ plain_notifies = st.builds(
 received_times = st.floats(min_value=1e9, max_value=4e9, allow_nan=False, allow_infinity=False)
 
 
-def _both_ways(raw: list[PGnotify], received: float, codec: str = "utf-8") -> tuple[bytes, bytes]:
-    """(the bytes path's output, the decoding path's output) for the same notifications."""
-    fast = NotificationBatch(raw=raw, codec=codec, received=received)
-    out = format_json_batch(fast)
+def both_ways(
+    raw: list[PGnotify],
+    received: float,
+    codec: str = "utf-8",
+    formats: tuple[BatchFormat, ItemsFormat] = (format_json_batch, format_json),
+) -> tuple[bytes, bytes]:
+    """(the bytes path's output, the decoding path's output) for the same notifications, in
+    *formats* (``--json``'s by default)."""
+    from_bytes, from_items = formats
+    fast = from_bytes(NotificationBatch(raw=raw, codec=codec, received=received))
     general = NotificationBatch(raw=raw, codec=codec, received=received)
-    return out, format_json(general.items).encode()
+    return fast, from_items(general.items).encode()
 
 
 @FIXED
 @given(st.lists(notifies, max_size=12), received_times)
 def test_bytes_path_equals_decoding_path(raw: list[PGnotify], received: float) -> None:
-    fast, general = _both_ways(raw, received)
+    fast, general = both_ways(raw, received)
     assert fast == general
 
 
 @FIXED
 @given(st.lists(plain_notifies, min_size=1, max_size=12), received_times)
 def test_an_all_plain_batch_equals_the_decoding_path(raw: list[PGnotify], received: float) -> None:
-    fast, general = _both_ways(raw, received)
+    fast, general = both_ways(raw, received)
     assert fast == general
 
 
@@ -133,7 +143,7 @@ def test_bytes_path_never_decodes_and_gives_faithful_json_lines(
 def test_other_encodings_take_the_decoding_path(
     raw: list[PGnotify], received: float, codec: str
 ) -> None:
-    fast, general = _both_ways(raw, received, codec)
+    fast, general = both_ways(raw, received, codec)
     assert fast == general
 
 
@@ -143,7 +153,7 @@ def test_every_byte_value_in_a_plain_payload(alone: bool) -> None:
     wholly plain or not) and all in one batch (mixing copied and escaped lines)."""
     raw = [_notify(b"ch", b"a" + bytes([byte]) + b"z", byte + 1) for byte in range(256)]
     for batch in [[n] for n in raw] if alone else [raw]:
-        fast, general = _both_ways(batch, 1_700_000_000.125)
+        fast, general = both_ways(batch, 1_700_000_000.125)
         assert fast == general
 
 

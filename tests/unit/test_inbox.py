@@ -72,11 +72,29 @@ def test_counts_and_total_accumulate_across_drains_and_dropped_does_not() -> Non
     assert (second.dropped, second.total, second.counts) == (0, 6, {"a": 5, "b": 1})
 
 
-def test_a_batch_shares_its_last_timestamp_per_channel() -> None:
+def test_last_seen_and_activity_per_second_of_each_line() -> None:
     inbox = Inbox(10)
-    inbox.put_notifications([Notification("a", "", 1, 1000.0), Notification("b", "", 1, 1000.5)])
-    # Both channels of one batch take the batch's last arrival time.
-    assert _drain(inbox).last_seen == {"a": 1000.5, "b": 1000.5}
+    inbox.put_notifications(_batch("a", 0, 3, received=1000.2))  # a listener's: one time
+    inbox.put_notifications(
+        [  # a replay's: each line its recorded time
+            Notification("b", "", 1, 1000.5),
+            Notification("a", "", 1, 1001.5),
+            Notification("b", "", 1, 1002.5),
+            Notification("b", "", 1, 1002.7),
+        ]
+    )
+    drained = _drain(inbox)
+    assert drained.last_seen == {"a": 1001.5, "b": 1002.7}
+    assert drained.activity == {("a", 1000): 3, ("b", 1000): 1, ("a", 1001): 1, ("b", 1002): 2}
+    inbox.put_notifications(_batch("a", 0, 1, received=1003.0))
+    assert _drain(inbox).activity == {("a", 1003): 1}  # since the previous drain only
+
+
+def test_activity_counts_dropped_lines_too() -> None:
+    inbox = Inbox(2)
+    inbox.put_notifications(_batch("a", 0, 5, received=1000.0))
+    drained = _drain(inbox)
+    assert drained.dropped == 3 and drained.activity == {("a", 1000): 5}
 
 
 def test_overflow_drops_the_oldest_and_counts_them_exactly() -> None:

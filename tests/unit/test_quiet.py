@@ -3,6 +3,8 @@ time is given, no clock is read."""
 
 from __future__ import annotations
 
+import math
+
 from rich.cells import split_graphemes
 
 from pgtail.core.formats import clock_time
@@ -14,6 +16,7 @@ from pgtail.ui.state.log_store import LogStore
 from pgtail.ui.state.quiet import (
     QuietBook,
     QuietLine,
+    next_change,
     parse_after,
     row_text,
     short_span,
@@ -247,3 +250,26 @@ def test_a_long_name_is_cut_before_the_facts() -> None:
     wide = QuietLine("注文" * 10, T0).fitted(30, split_graphemes)
     assert wide.endswith(f"… quiet since {_clock(T0)}")
     assert split_graphemes(wide)[1] <= 30
+
+
+def test_when_a_quiet_row_reads_differently() -> None:
+    # The list: every second under an hour ("2m 10s"), then every minute ("1h 2m"), then hour.
+    assert next_change(130.25) == 0.75
+    assert next_change(3725) == 55
+    assert next_change(90000) == 3600 - 90000 % 3600
+    # The strip: every second under a minute, then every minute ("2m"), hour ("1h"), day.
+    assert next_change(45.5, short=True) == 0.5
+    assert next_change(130, short=True) == 50
+    assert next_change(3725, short=True) == 3600 - 125
+    assert next_change(90000, short=True) == 86400 - 3600
+
+
+def test_the_book_says_when_its_quiet_rows_next_read_differently() -> None:
+    book = QuietBook(after=10)
+    book.listening({"a": True, "b": True}, T0)
+    assert book.next_change(T0 + 5) == math.inf  # nobody quiet: nothing ticks
+    book.due(T0 + 10)
+    assert book.next_change(T0 + 130.5) == 0.5
+    assert book.next_change(T0 + 130.5, short=True) == 49.5
+    book.listening({"a": False, "b": False}, T0 + 131)  # not listening: the rows say pending
+    assert book.next_change(T0 + 140) == math.inf

@@ -17,37 +17,34 @@ def test_an_unknown_channel_is_all_zero() -> None:
     assert rates.rate("nobody", now=T0) == 0.0
 
 
-def test_the_change_in_each_total_lands_in_its_second() -> None:
+def test_counts_land_in_their_own_second() -> None:
     rates = ChannelRates()
-    rates.update({"a": 3}, now=T0 + 0.1)
-    rates.update({"a": 5}, now=T0 + 0.9)  # same second: added to its bucket
-    rates.update({"a": 9}, now=T0 + 1.0)
-    rates.update({"a": 10}, now=T0 + 3.5)
+    rates.add({("a", T0): 3})
+    rates.add({("a", T0): 2})  # the same second again: added to its bucket
+    rates.add({("a", T0 + 1): 4, ("a", T0 + 3): 1})
     assert rates.per_second("a", now=T0 + 3.9)[-4:] == [5, 4, 0, 1]
     assert sum(rates.per_second("a", now=T0 + 3.9)) == 10
 
 
-def test_unchanged_or_lower_totals_add_nothing() -> None:
+def test_seconds_may_come_in_any_order() -> None:
     rates = ChannelRates()
-    rates.update({"a": 4}, now=T0)
-    rates.update({"a": 4}, now=T0 + 1)
-    rates.update({"a": 2}, now=T0 + 2)  # a lower total is remembered, not counted
-    rates.update({"a": 3}, now=T0 + 3)
+    rates.add({("a", T0 + 3): 1})
+    rates.add({("a", T0): 4})  # a replay's batch, or a late drain
     assert rates.per_second("a", now=T0 + 3)[-4:] == [4, 0, 0, 1]
 
 
 def test_channels_are_counted_apart() -> None:
     rates = ChannelRates()
-    rates.update({"a": 2, "b": 7}, now=T0)
-    rates.update({"a": 3}, now=T0 + 1)
+    rates.add({("a", T0): 2, ("b", T0): 7})
+    rates.add({("a", T0 + 1): 1})
     assert rates.per_second("a", now=T0 + 1)[-2:] == [2, 1]
     assert rates.per_second("b", now=T0 + 1)[-2:] == [7, 0]
 
 
 def test_per_second_covers_the_last_window_oldest_first() -> None:
     rates = ChannelRates()
-    rates.update({"a": 1}, now=T0)
-    rates.update({"a": 3}, now=T0 + 10)
+    rates.add({("a", T0): 1})
+    rates.add({("a", T0 + 10): 2})
     values = rates.per_second("a", now=T0 + WINDOW - 1)
     assert len(values) == WINDOW
     assert values[0] == 1  # the oldest second still in view
@@ -56,19 +53,25 @@ def test_per_second_covers_the_last_window_oldest_first() -> None:
     assert later[0] == 0 and sum(later) == 2  # T0 has left the window
 
 
-def test_buckets_from_a_clock_that_went_back_are_ignored() -> None:
+def test_old_seconds_are_forgotten() -> None:
     rates = ChannelRates()
-    rates.update({"a": 5}, now=T0 + 10)
+    for second in range(10 * WINDOW):
+        rates.add({("a", T0 + second): 1})
+    assert len(rates._buckets["a"]) <= 2 * WINDOW
+    assert sum(rates.per_second("a", now=T0 + 10 * WINDOW - 1)) == WINDOW
+
+
+def test_seconds_after_now_are_ignored() -> None:
+    rates = ChannelRates()
+    rates.add({("a", T0 + 10): 5})
     assert rates.per_second("a", now=T0) == [0] * WINDOW
 
 
 def test_rate_averages_the_last_few_seconds() -> None:
     rates = ChannelRates()
-    rates.update({"a": 100}, now=T0)  # older than the rate's span
-    total = 100
+    rates.add({("a", T0): 100})  # older than the rate's span
     for second in range(1, RATE_SECONDS + 1):
-        total += 10
-        rates.update({"a": total}, now=T0 + second)
+        rates.add({("a", T0 + second): 10})
     assert rates.rate("a", now=T0 + RATE_SECONDS) == pytest.approx(10.0)
     assert rates.rate("a", now=T0 + RATE_SECONDS + 2) == pytest.approx(
         10 * (RATE_SECONDS - 2) / RATE_SECONDS
@@ -77,8 +80,15 @@ def test_rate_averages_the_last_few_seconds() -> None:
 
 def test_a_burst_in_one_second_is_spread_over_the_rate_span() -> None:
     rates = ChannelRates()
-    rates.update({"a": 50}, now=T0 + 0.5)
+    rates.add({("a", T0): 50})
     assert rates.rate("a", now=T0 + 0.5) == pytest.approx(50 / RATE_SECONDS)
+
+
+def test_the_total_rate_adds_the_channels_up() -> None:
+    rates = ChannelRates()
+    rates.add({("a", T0): 10, ("b", T0): 5, ("b", T0 - WINDOW): 99})
+    assert rates.total_rate(now=T0) == pytest.approx(15 / RATE_SECONDS)
+    assert ChannelRates().total_rate(now=T0) == 0.0
 
 
 # --------------------------------------------------------------------------- sparkline

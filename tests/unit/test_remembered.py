@@ -34,6 +34,16 @@ def test_theme_and_history_per_server_round_trip(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
+@pytest.mark.parametrize("shown", [True, False, None])
+def test_the_channel_list_choice_round_trips(tmp_path: Path, shown: bool | None) -> None:
+    path = tmp_path / "state.json"
+    StateFile(path).save("s", Remembered("nord", [], channel_list=True))
+    StateFile(path).save("s", Remembered("nord", [], channel_list=shown))
+    assert StateFile(path).load("s").channel_list is shown
+    path.write_text(json.dumps({"servers": {}, "channel_list": "yes"}))
+    assert StateFile(path).load("s").channel_list is None  # not a choice: the width decides
+
+
 def test_history_and_servers_are_bounded(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     lines = [f"c {i}" for i in range(HISTORY_LIMIT + 50)]

@@ -1,4 +1,4 @@
-"""The error view (``e``): every error pgtail met, newest first, each one whole.
+"""The error view (``E``): every error pgtail met, newest first, each one whole.
 
 The status line and toasts have one line or a few seconds; here the full text is wrapped to the
 width, can be selected with the mouse, and ``y`` copies the newest one (OSC 52, which also reaches

@@ -8,12 +8,13 @@ channel list widget only draws. No Textual import here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from pgtail.core.channels import validate_channel
-from pgtail.ui.state.rates import ChannelRates
+from pgtail.ui.state.rates import Activity, ChannelRates
 
 ListenState = Literal["listening", "pending", "off"]
 
@@ -37,7 +38,12 @@ class ChannelRow:
 class ChannelBook:
     """The user's channels in the order added, and what each received."""
 
-    def __init__(self, channels: Iterable[str] = ()) -> None:
+    def __init__(
+        self, channels: Iterable[str] = (), clock: Callable[[], float] = time.time
+    ) -> None:
+        self.clock = clock
+        """Now, as rates and "last seen" measure it: the wall clock, or in a replay the
+        recorded time the replay has reached."""
         self.order: list[str] = list(channels)
         """Every channel with a row, in the order added (including ones toggled off)."""
         self.off: set[str] = set()
@@ -83,17 +89,23 @@ class ChannelBook:
         counts: Mapping[str, int],
         last_seen: Mapping[str, float],
         total: int,
-        now: float | None = None,
+        activity: Activity,
     ) -> None:
-        """Take the exact totals of a drain (*now*: wall-clock seconds, for the rates)."""
+        """Take the exact totals of a drain, and what arrived since the last per second."""
         self.counts, self.last_seen, self.total = dict(counts), dict(last_seen), total
-        self.rates.update(self.counts, now)
+        self.rates.add(activity)
+
+    def rate(self, now: float | None = None) -> float:
+        """Notifications per second recently, over every channel (by :attr:`clock`)."""
+        return self.rates.total_rate(self.clock() if now is None else now)
 
     def rows(self, wanted: Collection[str], now: float | None = None) -> list[ChannelRow]:
-        """The rows' data; *wanted* is what the core means to listen on.
+        """The rows' data at *now* (default: :attr:`clock`); *wanted* is what the core means to
+        listen on.
 
         A channel on but not (yet) wanted by the core, or wanted but not listened on, is pending.
         """
+        now = self.clock() if now is None else now
         rows = []
         for name in self.order:
             state: ListenState

@@ -1,4 +1,4 @@
-"""The errors pgtail has met, kept for the error view (``e``).
+"""The errors pgtail has met, kept for the error view (``E``).
 
 The status line shows the gist of a connection error, cut to its width, and toasts vanish; the
 error view shows each error whole. A run of the same error (every reconnect attempt failing the

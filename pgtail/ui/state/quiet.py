@@ -46,6 +46,16 @@ def short_span(seconds: float) -> str:
     return span(seconds).split(" ")[0]
 
 
+def next_change(seconds: float, short: bool = False) -> float:
+    """Seconds until :func:`row_text` (or, *short*, :func:`strip_text`) of a silence *seconds*
+    long reads differently: each second under an hour (``2m 10s``), then each minute, then each
+    hour; on the strip each second under a minute (``45s``), then each minute, hour, day."""
+    # (shown up to, changing every) in seconds; past the last, every day or hour.
+    steps = ((60, 1), (3600, 60), (86400, 3600)) if short else ((3600, 1), (86400, 60))
+    unit = next((every for limit, every in steps if seconds < limit), 86400 if short else 3600)
+    return unit - seconds % unit
+
+
 def row_text(seconds: float) -> str:
     """What a quiet channel's row says: ``quiet 2m 10s``."""
     return f"quiet {span(seconds)}"
@@ -200,6 +210,18 @@ class QuietBook:
         for silence in self.silences.values():
             if silence.quiet and (after is None or silence.seconds(now) < after):
                 silence.quiet = False
+
+    def next_change(self, now: float, short: bool = False) -> float:
+        """Seconds until a quiet channel's row (*short*: its strip entry) reads differently as
+        its silence goes on (``math.inf``: none is quiet)."""
+        return min(
+            (
+                next_change(s.seconds(now), short)
+                for s in self.silences.values()
+                if s.quiet and s.resumed is not None
+            ),
+            default=math.inf,
+        )
 
     def next_deadline(self) -> float | None:
         """The next moment a channel can go quiet (None: none can, as things are)."""

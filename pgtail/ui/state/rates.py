@@ -1,8 +1,8 @@
 """Rates for the UI: per channel (with a one-minute sparkline), and over all channels.
 
-The UI feeds these the exact counts it already has once per drain or status tick, so the
-listener's hot path does no extra work. Only the last :data:`WINDOW` seconds are kept per channel.
-No Textual import here.
+The UI feeds these, once per drain, the exact counts per channel and second that the inbox
+gathered (one entry per batch of the listener, not per notification). Only about the last
+:data:`WINDOW` seconds are kept per channel. No Textual import here.
 """
 
 from __future__ import annotations
@@ -36,33 +36,35 @@ class RateMeter:
         return (total - first_total) / elapsed if elapsed > 0 else 0.0
 
 
+Activity = Mapping[tuple[str, int], int]
+"""Notifications per (channel, whole second of their time): what arrived since the last look."""
+
+
 class ChannelRates:
-    """Counts per channel per whole second, for the last minute."""
+    """Counts per channel per whole second, for the last minute.
+
+    The seconds are the notifications' own times, so a replay's rates and sparklines follow the
+    recording (measured against its recorded clock), not the moment it was loaded.
+    """
 
     def __init__(self) -> None:
-        self._buckets: dict[str, deque[list[int]]] = {}
-        self._seen: dict[str, int] = {}
+        self._buckets: dict[str, dict[int, int]] = {}
 
-    def update(self, counts: Mapping[str, int], now: float | None = None) -> None:
-        """Take the latest exact per-channel totals; the difference lands in this second."""
-        second = int(time.time() if now is None else now)
-        for channel, total in counts.items():
-            added = total - self._seen.get(channel, 0)
-            self._seen[channel] = total
-            if added > 0:
-                buckets = self._buckets.setdefault(channel, deque())
-                if buckets and buckets[-1][0] == second:
-                    buckets[-1][1] += added
-                else:
-                    buckets.append([second, added])
-                while buckets and buckets[0][0] <= second - WINDOW:
-                    buckets.popleft()
+    def add(self, activity: Activity) -> None:
+        """Count *activity* in; seconds older than :data:`WINDOW` before a channel's newest go."""
+        for (channel, second), count in activity.items():
+            buckets = self._buckets.setdefault(channel, {})
+            buckets[second] = buckets.get(second, 0) + count
+            if len(buckets) > 2 * WINDOW:
+                newest = max(buckets)
+                for old in [at for at in buckets if at <= newest - WINDOW]:
+                    del buckets[old]
 
     def per_second(self, channel: str, now: float | None = None) -> list[int]:
         """The last :data:`WINDOW` seconds of *channel*, oldest first (the current one last)."""
         second = int(time.time() if now is None else now)
         values = [0] * WINDOW
-        for at, count in self._buckets.get(channel, ()):
+        for at, count in self._buckets.get(channel, {}).items():
             age = second - at
             if 0 <= age < WINDOW:
                 values[WINDOW - 1 - age] += count
@@ -71,6 +73,10 @@ class ChannelRates:
     def rate(self, channel: str, now: float | None = None) -> float:
         """Notifications per second over the last :data:`RATE_SECONDS` seconds."""
         return sum(self.per_second(channel, now)[-RATE_SECONDS:]) / RATE_SECONDS
+
+    def total_rate(self, now: float | None = None) -> float:
+        """:meth:`rate` over every channel."""
+        return sum(self.rate(channel, now) for channel in self._buckets)
 
 
 def sparkline(values: Sequence[int], columns: int) -> str:

@@ -1,7 +1,8 @@
 """The status line's words, fitted to its width by importance.
 
-The line reads: the connection state with its reason, the counts with their words, the queue
-usage and the live filter when they matter, and the server last. When the line is too narrow,
+The line reads: the connection state with its reason, a NOTIFY burst's progress while it runs,
+the counts with their words, the queue usage and the live filter when they matter, and the
+server last. When the line is too narrow,
 the least important part gives way first: the server is cut, then dropped; the state loses its
 details (the backend pid); the filter shrinks to ``filtered``; the counts lose their listening
 count, then their rate; only then is the state's reason cut, with a visible ``…`` (the whole text
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pgtail.core.formats import clock_time
 from pgtail.core.models import ConnectionState, Phase
 from pgtail.core.text import escape
+from pgtail.ui.state.burst_status import BurstStatus
 
 WidthOf = Callable[[str], int]
 
@@ -32,7 +34,7 @@ NOT_DELIVERED = "NOTIFY IS NOT DELIVERED (a pooler in transaction mode?)"
 GAP = "  "
 
 # Roles of the parts; the widget styles each one.
-STATE, COUNTS, QUEUE, FILTER, SERVER, REPLAY, SHOWN = (
+STATE, COUNTS, QUEUE, FILTER, SERVER, REPLAY, SHOWN, BURST = (
     "state",
     "counts",
     "queue",
@@ -40,6 +42,7 @@ STATE, COUNTS, QUEUE, FILTER, SERVER, REPLAY, SHOWN = (
     "server",
     "replay",
     "shown",
+    "burst",
 )
 #: What gives way, first to last, when the line is too narrow: (role, how far). How far is the
 #: index of the shortest variant allowed at that step; None allows every variant, and a cut.
@@ -48,6 +51,7 @@ SHRINK_ORDER: tuple[tuple[str, int | None], ...] = (
     (STATE, 1),  # a detail such as the backend pid
     (FILTER, None),
     (COUNTS, None),
+    (BURST, None),
     (QUEUE, None),
     (SHOWN, None),
     (REPLAY, None),
@@ -81,6 +85,8 @@ class StatusFacts:
     filter_text: str | None = None
     replay: str | None = None
     """Set for a replay: says which recording, in place of the connection state."""
+    burst: BurstStatus | None = None
+    """A burst from the NOTIFY bar, running or just ended."""
 
 
 # ---- the reason ----------------------------------------------------------------------------
@@ -189,15 +195,28 @@ def filter_part(text: str | None) -> Part | None:
     return Part(FILTER, (f"filter {escape(text)}", "filtered"), min_cut=12)
 
 
+def burst_part(burst: BurstStatus | None) -> Part | None:
+    if burst is None:
+        return None
+    variants = burst.variants()
+    # Only a reason may be cut (``stopped after 3 of 9 — connection…``); counts never are.
+    failed = burst.outcome is not None and burst.outcome.error is not None
+    return Part(BURST, variants, min_cut=len(variants[-1]) + 6 if failed else None)
+
+
 def parts_for(facts: StatusFacts, now: float | None = None) -> list[Part]:
     """The line's parts, in the order they are shown."""
     now = time.time() if now is None else now
     extras = [p for p in (queue_part(facts.queue_usage), filter_part(facts.filter_text)) if p]
     if facts.replay is not None:
         replay = Part(REPLAY, (escape(facts.replay),), min_cut=10, cut_front=True)
-        return [replay, Part(SHOWN, (f"{facts.total:,} shown",)), *extras]
+        shown = f"{facts.total:,} shown"
+        # The rate on the recording's own clock (see ChannelBook.clock).
+        return [replay, Part(SHOWN, (f"{shown} · {facts.rate:,.0f}/s", shown)), *extras]
+    burst = burst_part(facts.burst)
     return [
         state_part(facts.state, now, facts.delivered),
+        *([burst] if burst else []),
         counts_part(facts.total, facts.rate, facts.listening),
         *extras,
         Part(SERVER, (escape(facts.state.server), ""), min_cut=12),

@@ -8,6 +8,7 @@ into requests the app carries out: it never listens or unlistens itself.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -49,6 +50,11 @@ def ago(ts: float | None, now: float | None = None) -> str:
     if seconds < 3600:
         return f"{seconds // 60:.0f}m ago"
     return f"{seconds // 3600:.0f}h ago"
+
+
+def _drawn(content: Content) -> tuple[str, tuple[object, ...]]:
+    """What *content* draws: its text and its styles (``==`` on Content compares text only)."""
+    return content.plain, tuple(content.spans)
 
 
 class ChannelList(OptionList):
@@ -96,10 +102,14 @@ class ChannelList(OptionList):
         Binding("d,delete", "remove", "Remove", tooltip="UNLISTEN and forget the channel"),
     ]
 
-    def __init__(self, color: bool = True, *, id: str | None = None) -> None:
+    def __init__(
+        self, color: bool = True, clock: Callable[[], float] = time.time, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.color = color
         """False under NO_COLOR."""
+        self.clock = clock
+        """What "last seen" is measured against (in a replay, the recorded time reached)."""
         self.rows: list[ChannelRow] = []
         """The rows as last set by the app."""
         self.filter: str | None = None
@@ -112,8 +122,12 @@ class ChannelList(OptionList):
         current = self.highlighted_name
         self.rows = rows
         if names == old_names:
+            # Only rows that read differently are replaced: each replacement repaints the list.
             for index, row in enumerate(rows):
-                self.replace_option_prompt_at_index(index, self._prompt(row))
+                prompt = self._prompt(row)
+                old = self.get_option_at_index(index).prompt
+                if not isinstance(old, Content) or _drawn(old) != _drawn(prompt):
+                    self.replace_option_prompt_at_index(index, prompt)
             return
         self.clear_options()
         self.add_options([Option(self._prompt(row)) for row in rows])
@@ -158,7 +172,7 @@ class ChannelList(OptionList):
         """``listening · 12 · 4s ago``; for a quiet channel the warning replaces the state and
         the time (``quiet 2m 10s · 12``)."""
         if row.quiet is None:
-            detail = f"{row.state} · {row.count:,} · {ago(row.last_seen)}"
+            detail = f"{row.state} · {row.count:,} · {ago(row.last_seen, self.clock())}"
             return Content.styled(truncate(detail, width), "dim")
         warning = truncate(row_text(row.quiet), width)
         count = truncate(f" · {row.count:,}", width - len(warning))

@@ -13,12 +13,14 @@ from collections.abc import Callable, Container, Mapping, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.strip import Strip
 
 from pgtail.core.models import Notification, SenderInfo
 from pgtail.core.text import escape
 from pgtail.ui.state import log_frame
 from pgtail.ui.state.log_columns import LogColumns, plan_columns
 from pgtail.ui.state.log_store import Line
+from pgtail.ui.widgets.cheap_frames import DrawnLines
 from pgtail.ui.widgets.log_lines import LineDrawer, cell_width
 from pgtail.ui.widgets.palette import channel_style
 
@@ -42,6 +44,9 @@ class LogCanvas:
         self._name_cells: dict[str, int] = {}
         self._styles: dict[str, Style] = {}
         self._rows: dict[Line, list[list[Segment]]] = {}
+        self._drawn = DrawnLines()
+        """Rows as drawn, reused while they scroll by: after a drain every row of the log shows
+        the line that was one row below, so a frame would otherwise draw them all again."""
 
     # ---- what the columns need ----------------------------------------------------------------
 
@@ -70,6 +75,7 @@ class LogCanvas:
         if drawer != self.drawer:
             self.drawer = drawer
             self._rows = {}
+            self._drawn = DrawnLines()
         return columns
 
     def new_frame(self) -> None:
@@ -94,6 +100,20 @@ class LogCanvas:
     def row(self, line: Line, row: int) -> list[Segment]:
         """Row *row* of *line* as drawn now (row 0 is the only one unwrapped)."""
         return self.rows_of(line)[row] if self.wrap else self.drawer.line(line)
+
+    def strip(self, line: Line, row: int, base: Style, inside: int, width: int) -> Strip:
+        """Row *row* of *line* on *base*, drawn to *inside* cells (the scrollbar never covers a
+        payload's last cell) and padded to *width*."""
+
+        def draw() -> Strip:
+            strip = Strip(self.row(line, row)).apply_style(base)
+            return strip.crop_extend(0, inside, base).extend_cell_length(width, base).simplify()
+
+        # The sender column fills in as lookups return: those rows are drawn afresh.
+        if self.drawer.senders is not None:
+            return draw()
+        own = isinstance(line, Notification) and line.pid in self.drawer.own_pids
+        return self._drawn.get((line, row, self.wrap, base, inside, width, own), draw)
 
     def top_for_bottom(self, lines: Sequence[Line], index: int, height: int) -> int:
         """The top line that shows line *index* at the bottom of *height* rows."""

@@ -7,9 +7,12 @@ the user presses ``s``); this container applies it and keeps focus where the use
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 
 from pgtail.ui.state.channel_book import ChannelRow
 from pgtail.ui.state.sidebar import SidebarChoice
@@ -20,6 +23,11 @@ from pgtail.ui.widgets.notification_log import NotificationLog
 
 class MainArea(Horizontal):
     """Channels (a list, or a strip) and the log."""
+
+    @dataclass
+    class Switched(Message):
+        """The list took the strip's place or the other way round: the one now shown may say
+        more than the other did (a quiet row's seconds), so the rows should move on now."""
 
     def __init__(
         self,
@@ -60,11 +68,18 @@ class MainArea(Horizontal):
         if shown:
             self.channel_list.focus()
 
+    def choose_channels(self, shown: bool) -> None:
+        """Show the full list or the strip, as chosen with ``s`` in an earlier run."""
+        self.sidebar.chosen = shown
+        self._show(shown)
+
     def on_channel_strip_clicked(self, _message: ChannelStrip.Clicked) -> None:
         self.toggle_channels()
 
     def _show(self, list_shown: bool) -> None:
         if not list_shown and self.channel_list.has_focus:
             self.log_view.focus()
+        if self.channel_list.display != list_shown:
+            self.post_message(self.Switched())
         self.channel_list.display = list_shown
         self.strip.display = not list_shown

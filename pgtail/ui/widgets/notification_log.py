@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual import events
 from textual.binding import BindingType
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -26,6 +26,7 @@ from pgtail.ui.state.filtering import LineFilter
 from pgtail.ui.state.gap_text import gap_explanation
 from pgtail.ui.state.log_store import Cleared, Line, LogStore, Skipped
 from pgtail.ui.state.log_titles import log_titles
+from pgtail.ui.widgets.cheap_frames import set_virtual_height
 from pgtail.ui.widgets.log_canvas import LogCanvas
 
 
@@ -179,7 +180,7 @@ class NotificationLog(ScrollView, can_focus=True):
         # Width 0: lines are cut to the view (Left/Right move the payloads, not the view).
         # Wrapped, the log scrolls by lines, and the last one may come up to the top.
         extra = max(0, self.scrollable_content_region.height - 1) if self.canvas.wrap else 0
-        self.virtual_size = Size(0, len(self.lines) + extra)
+        set_virtual_height(self, len(self.lines) + extra)
 
     def _scroll_to_end(self) -> None:
         if not self.following:
@@ -389,10 +390,7 @@ class NotificationLog(ScrollView, can_focus=True):
         if y >= len(self._rows):
             return Strip.blank(width, base)
         index, row = self._rows[y]
-        segments = self.canvas.row(self.lines[index], row)
         if index == self.cursor:
             base = base + self.get_component_rich_style("notification-log--cursor")
-        # Drawn to the scrollable width: the scrollbar never covers a payload's last cell.
-        strip = Strip(segments).apply_style(base)
-        inside = strip.crop_extend(0, self.scrollable_content_region.width, base)
-        return inside.extend_cell_length(width, base)
+        inside = self.scrollable_content_region.width
+        return self.canvas.strip(self.lines[index], row, base, inside, width)

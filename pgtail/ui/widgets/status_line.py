@@ -4,7 +4,7 @@ replay, what is being replayed. What gives way at narrow widths is decided in
 :mod:`pgtail.ui.state.status_text`.
 
 It also keeps the errors met (:class:`pgtail.ui.state.error_log.ErrorLog`): the status line shows
-the gist of a connection error, ``e`` (or a click on the line) shows each one whole.
+the gist of a connection error, ``E`` (or a click on the line) shows each one whole.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.widgets import Static
 from pgtail.core.models import ConnectionState, Phase
 from pgtail.ui.screens.errors import ErrorScreen
 from pgtail.ui.state import status_text as st
+from pgtail.ui.state.burst_status import BurstStatus
 from pgtail.ui.state.error_log import ErrorLog
 from pgtail.ui.state.rates import RateMeter
 
@@ -39,6 +40,7 @@ _ROLE_STYLES = {
     st.FILTER: "bold reverse",
     st.SERVER: "bold",
     st.REPLAY: "bold",
+    st.BURST: "bold $text-primary",
 }
 
 
@@ -63,9 +65,20 @@ class StatusLine(Static):
         """Set when showing a recording: says which, in place of the connection state."""
         self.delivered: bool | None = None
         """The delivery check's result for this connection (None: not known yet)."""
+        self.burst: BurstStatus | None = None
+        """A burst from the NOTIFY bar: its progress, or how it just ended."""
         self.errors = ErrorLog()
         """Every error met, for the error view."""
         self._rate = RateMeter()
+        self._shown: tuple[str, tuple[object, ...]] | None = None
+
+    def _show(self, content: Content) -> None:
+        """Show *content* unless it is what is shown: an unchanged line is not repainted (the
+        periodic tick would otherwise write it to the terminal every time)."""
+        shown = (content.plain, tuple(content.spans))
+        if shown != self._shown:
+            self._shown = shown
+            self.update(content, layout=False)
 
     def on_mount(self) -> None:
         self.redraw()
@@ -87,10 +100,11 @@ class StatusLine(Static):
         self.total, self.listening = total, listening
         self.redraw()
 
-    def sample(self, total: int, listening: int) -> None:
+    def sample(self, total: int, listening: int, rate: float | None = None) -> None:
         """:meth:`set_counts`, and the rate sampled from the running *total*: call this at a
-        steady pace (the app's status tick), the rate is averaged over a sliding window."""
-        self.rate = self._rate.sample(total)
+        steady pace (the app's status tick), the rate is averaged over a sliding window.
+        A replay gives its *rate* instead, measured on the recorded clock."""
+        self.rate = self._rate.sample(total) if rate is None else rate
         self.set_counts(total, listening)
 
     def set_filter(self, text: str | None) -> None:
@@ -99,6 +113,10 @@ class StatusLine(Static):
 
     def set_queue_usage(self, usage: float) -> None:
         self.queue_usage = usage
+        self.redraw()
+
+    def set_burst(self, burst: BurstStatus | None) -> None:
+        self.burst = burst
         self.redraw()
 
     def set_replay(self, text: str) -> None:
@@ -116,6 +134,7 @@ class StatusLine(Static):
             self.queue_usage,
             self.filter_text,
             self.replay,
+            self.burst,
         )
 
     def text(self, width: int, now: float | None = None) -> Content:
@@ -131,9 +150,7 @@ class StatusLine(Static):
     def redraw(self) -> None:
         # The content's width (padding excluded); before the first layout, assume 80 columns.
         width = self.size.width or 78
-        # One row of fixed size: no layout pass, which would repaint the whole screen four times
-        # a second (seen as tens of KiB/s written to the terminal).
-        self.update(self.text(width, time.time()), layout=False)
+        self._show(self.text(width, time.time()))
         trouble = self.state.phase is Phase.RECONNECTING or self.delivered is False
         self.set_class(self.replay is None and trouble, "-reconnecting")
         self.set_class(self.replay is None and self.state.phase is Phase.FAILED, "-failed")

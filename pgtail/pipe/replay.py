@@ -8,7 +8,7 @@ from typing import TextIO
 
 from pgtail.core.dsn import DsnError, parse
 from pgtail.core.filter_lang import Filter
-from pgtail.core.formats import format_json, format_plain
+from pgtail.core.formats import PlainFormat, format_json, format_plain
 from pgtail.core.models import (
     Notification,
 )
@@ -27,11 +27,16 @@ def _say(err: TextIO, line: str) -> None:
 
 
 def print_recording(
-    path: str, mode: OutputMode, out: TextIO, err: TextIO, line_filter: Filter | None = None
+    path: str,
+    mode: OutputMode,
+    out: TextIO,
+    err: TextIO,
+    line_filter: Filter | None = None,
+    plain: PlainFormat = format_plain,
 ) -> int:
     """Write every notification of *path* (passing *line_filter*, when given) to *out* as
-    ``--json`` or ``--plain`` lines."""
-    fmt = format_json if mode is OutputMode.JSON else format_plain
+    ``--json`` lines, or as *plain* lines (``--plain``, shaped by ``--time`` and ``--columns``)."""
+    fmt = format_json if mode is OutputMode.JSON else plain
     chunk: list[Notification] = []
     try:
         for item in read_recording(path):

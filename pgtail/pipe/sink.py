@@ -18,7 +18,14 @@ from typing import BinaryIO, TextIO
 
 from pgtail.core.dsn import DsnError, parse
 from pgtail.core.filter_lang import Filter, FilterError, parse_filter
-from pgtail.core.formats import clock_time, format_json, format_json_batch, format_plain
+from pgtail.core.formats import (
+    PlainFormat,
+    clock_time,
+    format_json,
+    format_json_batch,
+    format_plain,
+    plain_format,
+)
 from pgtail.core.inspector import Inspector
 from pgtail.core.listener import Listener
 from pgtail.core.models import (
@@ -75,10 +82,12 @@ class PipeSink:
         err: TextIO,
         inspector: Inspector | None = None,
         line_filter: Filter | None = None,
+        plain: PlainFormat = format_plain,
     ) -> None:
         self._filter = line_filter
         """With ``--filter``: only notifications passing it are written (``count`` has all)."""
-        self._format = format_json if mode is OutputMode.JSON else format_plain
+        # --plain's lines: --time and --columns shape them; --json's never change.
+        self._format = format_json if mode is OutputMode.JSON else plain
         self._json = mode is OutputMode.JSON
         self._out = out
         # JSON lines are made as bytes from the raw batch and go to the binary stream underneath
@@ -210,7 +219,8 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
     except FilterError as exc:
         sink.say(f"error: --filter: {escape(str(exc))}")
         return EXIT_FAILED
-    sink = PipeSink(settings.mode, out, err, line_filter=line_filter)
+    plain = plain_format(settings.columns, settings.time)
+    sink = PipeSink(settings.mode, out, err, line_filter=line_filter, plain=plain)
     if not settings.channels:
         sink.say("error: nothing to listen on: give at least one channel with -c NAME")
         return EXIT_FAILED
@@ -227,7 +237,7 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
         sink.say(f"error: cannot write {escape(settings.record or '')}: {escape(str(exc))}")
         return EXIT_FAILED
     if wiring.inspector is not None:
-        sink = PipeSink(settings.mode, out, err, wiring.inspector, line_filter)
+        sink = PipeSink(settings.mode, out, err, wiring.inspector, line_filter, plain)
     try:
         listener = wiring.listener(sink)
     except ValueError as exc:

@@ -41,6 +41,7 @@ from pgtail.ui.channel_commands import ChannelCommands
 from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.keys import APP_BINDINGS
+from pgtail.ui.log_layout import LogLayout
 from pgtail.ui.messages import CoreEvent, InboxReady
 from pgtail.ui.remembering import Remembering
 from pgtail.ui.screens.add_channel import AddChannelScreen
@@ -145,6 +146,7 @@ class PgtailApp(App[int]):
             warn=lambda text, severity: self._toast(text, "pgtail", severity),
         )
         self.undo = Undo(self.log_view, self.channel_commands, self._undo_toast)
+        self.log_layout = LogLayout(self.log_view, self.settings, self.push_screen, self._toast)
         yield self.main
         with Vertical(id="bottom"):
             yield self.filter_bar
@@ -327,6 +329,12 @@ class PgtailApp(App[int]):
             self._toast("select a line first (Up, Down)", severity="warning")
             return
         copy_as_sql(self, chosen)
+
+    def action_pick_columns(self) -> None:
+        self.log_layout.pick_columns()
+
+    def action_cycle_time(self) -> None:
+        self.log_layout.cycle_time()
 
     def action_discover(self) -> None:
         inspector = self.inspector

@@ -27,7 +27,8 @@ class TimeMode(enum.Enum):
         return modes[(modes.index(self) + 1) % len(modes)]
 
 
-#: The long and the short form's width in cells (all ASCII) for each mode.
+#: The long and the short form's width in cells (all ASCII) for each mode. A relative time's
+#: column holds the first line's clock time in its short form (``HH:MM:SS``).
 WIDTHS = {TimeMode.ABSOLUTE: (12, 8), TimeMode.RELATIVE: (8, 8), TimeMode.DATE: (23, 14)}
 _FORMATS = {
     (TimeMode.ABSOLUTE, False): "%H:%M:%S.%f",
@@ -49,7 +50,7 @@ def stamp(mode: TimeMode, ts: float, previous: float | None = None, short: bool 
     if mode is TimeMode.RELATIVE:
         if previous is not None:
             return since(ts - previous)
-        mode, short = TimeMode.ABSOLUTE, True  # the anchor: as wide as a time since
+        mode = TimeMode.ABSOLUTE  # the first line's anchor
     text = datetime.fromtimestamp(ts).strftime(_FORMATS[mode, short])
     return text if short else text[:-3]  # microseconds to milliseconds
 

@@ -202,7 +202,7 @@ def test_plain_lines_with_relative_times_remember_the_last_line() -> None:
     relative = plain_format(time=TimeMode.RELATIVE)
     first = relative([_n("a"), _n("b", T0 + 0.012)])
     later = relative([_n("c", T0 + 63.5)])
-    anchor = format_plain([_n("a")]).split("  ")[0][:8]
+    anchor = format_plain([_n("a")]).split("  ")[0]  # the first line: its clock time
     assert first == f"{anchor}  orders  4242  a\n+0.012s  orders  4242  b\n"
     assert later == "+1m03s  orders  4242  c\n"
     assert plain_format() is format_plain  # the default keeps its fast path
@@ -238,6 +238,7 @@ def test_the_time_column_fits_its_mode(time: TimeMode, wide: int, narrow: int) -
     assert plan_columns(117, 6, time=time).time == wide
     small = plan_columns(77, 6, time=time)
     assert small.time == narrow and small.short_time
+    assert plan_columns(117, 6, time=time).short_time is (time is TimeMode.RELATIVE)
     assert small.payload >= 77 - narrow - 2 - 6 - 2 - 1  # and nothing else is taken
 
 

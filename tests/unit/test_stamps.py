@@ -43,10 +43,11 @@ def test_each_mode_in_its_long_and_short_form() -> None:
     assert stamp(TimeMode.DATE, T0) == f"{LOCAL:%Y-%m-%d} {clock}.250"
     assert stamp(TimeMode.DATE, T0, short=True) == f"{LOCAL:%m-%d} {clock}"
     assert stamp(TimeMode.RELATIVE, T0 + 0.5, T0) == "+0.500s"
-    # The first line has no line before it: its clock time, as wide as a time since.
-    assert stamp(TimeMode.RELATIVE, T0) == clock
+    # The first line has no line before it: its clock time (short: as wide as a time since).
+    assert stamp(TimeMode.RELATIVE, T0) == f"{clock}.250"
+    assert stamp(TimeMode.RELATIVE, T0, short=True) == clock
     for mode, (long, short) in WIDTHS.items():
-        assert len(stamp(mode, T0)) <= long and len(stamp(mode, T0, short=True)) <= short
+        assert len(stamp(mode, T0, T0 - 1)) <= long and len(stamp(mode, T0, short=True)) <= short
 
 
 def test_the_key_cycles_the_modes() -> None:

@@ -60,7 +60,7 @@ class LogColumns:
     fields: tuple[int, ...] = ()
     """One per field shown as a column, in order; 0 for one left out (no room, or no value)."""
     short_time: bool = False
-    """The time in its short form (a narrow log)."""
+    """The time in its short form (a narrow log, or a relative time's first line)."""
 
     @property
     def payload_x(self) -> int:
@@ -97,7 +97,8 @@ def plan_columns(
     room = width - fixed - MIN_PAYLOAD
     if channel > room:
         channel = max(min(channel, 4), room)
-    return LogColumns(width, time_width, channel, pid, sender, shown, narrow)
+    short = narrow or time is TimeMode.RELATIVE  # see WIDTHS
+    return LogColumns(width, time_width, channel, pid, sender, shown, short)
 
 
 def fit_fields(needs: Sequence[int], width: int, room: int) -> tuple[int, ...]:

@@ -42,14 +42,18 @@ _GONE = _Gone()
 
 def read_document(payload: str) -> object:
     """The payload's JSON object or array, numbers kept as written; MISSING otherwise."""
-    text = payload.strip(_JSON_SPACE)
-    if text[:1] not in ("{", "["):
-        return MISSING
+    start = 0
+    if payload[:1] not in ("{", "["):
+        start = len(payload) - len(payload.lstrip(_JSON_SPACE))
+        if payload[start : start + 1] not in ("{", "["):
+            return MISSING
     try:
-        value, end = _scan(text, 0)
+        value, end = _scan(payload, start)
     except (StopIteration, ValueError, RecursionError):
         return MISSING
-    return value if end == len(text) else MISSING
+    if end != len(payload) and payload[end:].strip(_JSON_SPACE):
+        return MISSING
+    return value
 
 
 def value_text(value: object) -> str | None:
@@ -66,7 +70,7 @@ def field_values(payload: str, fields: Sequence[Field]) -> tuple[str | None, ...
     doc = read_document(payload)
     if doc is MISSING:
         return (None,) * len(fields)
-    return tuple(value_text(lookup(doc, field.steps)) for field in fields)
+    return tuple([value_text(lookup(doc, field.steps)) for field in fields])
 
 
 def split_fields(payload: str, fields: Sequence[Field]) -> tuple[tuple[str | None, ...], str]:

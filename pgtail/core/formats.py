@@ -15,7 +15,7 @@ from datetime import datetime
 from pgtail.core.field_values import field_values
 from pgtail.core.filter_syntax import Field
 from pgtail.core.models import Notification, NotificationBatch, SenderInfo
-from pgtail.core.stamps import TimeMode, stamp
+from pgtail.core.stamps import TimeMode, since, stamp
 from pgtail.core.text import escape, is_safe
 
 _encode_text: Callable[[str], str] = json.encoder.encode_basestring
@@ -72,16 +72,24 @@ class _PlainLines:
 
     def __call__(self, batch: list[Notification]) -> str:
         lines = []
-        fields = self.fields
+        fields, time = self.fields, self.time
+        when = ""
         for n in batch:
-            when = stamp(self.time, n.received, self.previous)
+            # A batch shares one time: write it once (then, relative, it is +0.000s).
+            if n.received != self.previous or not when:
+                when = stamp(time, n.received, self.previous)
+            elif time is TimeMode.RELATIVE:
+                when = _NO_TIME
             self.previous = n.received
             if fields:
-                tail = "".join(f"\t{escape(v or '')}" for v in field_values(n.payload, fields))
+                tail = "".join([f"\t{escape(v or '')}" for v in field_values(n.payload, fields)])
             else:
                 tail = f"  {escape(n.payload)}"
             lines.append(f"{when}  {escape(n.channel)}  {n.pid}{tail}\n")
         return "".join(lines)
+
+
+_NO_TIME = since(0)
 
 
 def format_json(batch: list[Notification], senders: Mapping[int, SenderInfo] | None = None) -> str:

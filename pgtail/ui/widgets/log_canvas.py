@@ -31,7 +31,8 @@ Marks = Callable[[str], list[tuple[int, int]]]
 
 
 class LogCanvas:
-    """The drawing state of one log: wrapping, sideways scroll, the channel column's need."""
+    """The drawing state of one log: wrapping, sideways scroll, the channel and field columns'
+    needs, how times are written."""
 
     def __init__(self, color: bool = True) -> None:
         self.color = color

@@ -20,7 +20,9 @@ from pgtail.config import (
     load,
     profile_names,
 )
+from pgtail.core.field_paths import parse_fields
 from pgtail.core.filter_lang import FilterError, describe_error, parse_filter
+from pgtail.core.stamps import TimeMode
 from pgtail.settings import OutputMode, Settings
 from pgtail.shutdown import exit_code
 
@@ -47,6 +49,7 @@ filters (--filter, and / in the UI):
   text searches the channel and payload as typed; /regex/ is a regular expression. Fields of
   JSON payloads: .status = paid, .id > 1040, .user.name ~ /^al/, .items[0].sku = "A-1",
   has .error, channel = orders, channel ~ /^jobs:/, joined with and, or, not and ( ).
+  --columns takes the same fields, comma-separated: .id,.status,.user.name.
 
 exit codes:
   0  stopped cleanly (q, Ctrl+C, end of a pipe); --check found no problem
@@ -57,6 +60,7 @@ examples:
   pgtail --dsn postgresql://app@db/shop -c orders -c 'jobs:insert'
   pgtail -c orders --json | jq -r .payload
   pgtail -c orders --plain --filter '.status = paid and .id > 1040'
+  pgtail -c orders --plain --columns .id,.status | cut -f2-
   PGSERVICE=staging pgtail -c cache.invalidate --plain | grep user:42
   pgtail --replay pgtail-20250101-120000.jsonl --speed 1   # an export, at the recorded pace
   pgtail --check -c orders          # why does my listener get nothing?
@@ -127,6 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--filter",
         metavar="EXPR",
         help="show or print only matching notifications (see filters below)",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="FIELDS",
+        help="JSON fields shown as columns, such as .id,.status,.user.name: in the UI beside the"
+        " payload, with --plain instead of it (each after a tab)",
+    )
+    parser.add_argument(
+        "--time",
+        choices=[mode.value for mode in TimeMode],
+        help="how times are written: absolute (12:00:01.123, the default), relative (since the"
+        " line before: +0.012s) or date (with the date)",
     )
     parser.add_argument(
         "--record", metavar="FILE", help="also write every notification to FILE as JSON lines"
@@ -233,6 +249,15 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
             parse_filter(args.filter)
         except FilterError as exc:
             parser.error(f"--filter: {describe_error(args.filter, exc)}")
+    columns = None
+    if args.columns is not None:
+        try:
+            columns = parse_fields(args.columns)
+        except FilterError as exc:
+            parser.error(f"--columns: {describe_error(args.columns, exc)}")
+    for given_option, name in ((args.columns, "--columns"), (args.time, "--time")):
+        if given_option is not None and (args.json or args.replay_to or args.check):
+            parser.error(f"{name} shapes the UI and --plain lines: leave out --json, --to, --check")
     if args.quiet_after and args.replay:
         parser.error("--quiet-after watches live channels: leave it out with --replay")
     if args.json:
@@ -249,6 +274,8 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         fps=args.fps,
         scrollback=args.scrollback,
         sender=args.sender or None,
+        columns=columns,
+        time=TimeMode(args.time) if args.time else None,
         quiet_after=args.quiet_after,
     )
     options = given.over(profile.options if profile else Options()).over(config.defaults)
@@ -269,6 +296,8 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         fps=options.fps or _default_fps(),
         check=args.check,
         filter=args.filter or None,
+        columns=options.columns or (),
+        time=options.time or TimeMode.ABSOLUTE,
         quiet_after=options.quiet_after or None,
     )
 
@@ -320,13 +349,15 @@ def _run(settings: Settings) -> int:
 
             return send_recording(settings.replay, settings.replay_to, sys.stderr)
         if settings.replay and settings.mode is not OutputMode.TUI:
+            from pgtail.core.formats import plain_format
             from pgtail.core.replay_pace import Pace
             from pgtail.pipe.replay import print_recording
 
             line_filter = parse_filter(settings.filter or "")
             pace = Pace(settings.speed)
+            plain = plain_format(settings.columns, settings.time)
             return print_recording(
-                settings.replay, settings.mode, sys.stdout, sys.stderr, line_filter, pace
+                settings.replay, settings.mode, sys.stdout, sys.stderr, line_filter, pace, plain
             )
         if settings.mode is OutputMode.TUI:
             from pgtail.ui.launch import run as run_tui

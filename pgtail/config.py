@@ -6,6 +6,8 @@
     scrollback = 50000
     sender = true               # the sender column in the UI (and --json's "sender" field)
     color = false               # like NO_COLOR
+    columns = [".id", ".status"]  # JSON fields shown as columns (or ".id,.status")
+    time = "relative"           # absolute, relative or date
     quiet_after = 300           # seconds without a notification before a channel is quiet
 
     [profile.shop]
@@ -27,10 +29,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from pgtail.core.field_paths import parse_fields
+from pgtail.core.filter_syntax import Field, FilterError
+from pgtail.core.stamps import TimeMode
 from pgtail.core.text import escape
 
 
@@ -50,6 +55,10 @@ class Options:
     """Show who sent each notification: the UI's sender column, --json's "sender" field."""
     color: bool | None = None
     """False draws without colour, as NO_COLOR does."""
+    columns: tuple[Field, ...] | None = None
+    """JSON fields shown as columns; an empty tuple shows none."""
+    time: TimeMode | None = None
+    """How times are written."""
     quiet_after: float | None = None
     """Seconds without a notification before the UI marks a channel quiet; 0: never."""
 
@@ -144,7 +153,7 @@ def parse(text: str, file: Path) -> Config:
     return Config(path=file, defaults=defaults, profiles=profiles)
 
 
-_OPTION_KEYS = ("fps", "scrollback", "sender", "color", "quiet_after")
+_OPTION_KEYS = ("fps", "scrollback", "sender", "color", "columns", "time", "quiet_after")
 _PROFILE_KEYS = ("dsn", "service", "channels", *_OPTION_KEYS)
 
 
@@ -176,8 +185,38 @@ def _options(table: dict[str, object], path: tuple[str, ...], where: _Locator) -
         scrollback=whole("scrollback"),
         sender=flag("sender"),
         color=flag("color"),
+        columns=_columns(table.get("columns"), lambda why: where.key(path, "columns", why)),
+        time=_time(table.get("time"), lambda why: where.key(path, "time", why)),
         quiet_after=seconds("quiet_after"),
     )
+
+
+def _columns(value: object, error: Callable[[str], str]) -> tuple[Field, ...] | None:
+    """``columns = [".id", ".user.name"]``, or one string as ``--columns`` takes it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        texts = [value]
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        texts = [str(item) for item in value]
+    else:
+        raise ConfigError(error('columns must be a list of fields, such as [".id", ".status"]'))
+    fields: list[Field] = []
+    for text in texts:
+        try:
+            fields.extend(parse_fields(text))
+        except FilterError as exc:
+            raise ConfigError(error(f"columns: {text!r}: {exc}")) from None
+    return tuple(dict.fromkeys(fields))
+
+
+def _time(value: object, error: Callable[[str], str]) -> TimeMode | None:
+    if value is None:
+        return None
+    modes = [mode.value for mode in TimeMode]
+    if value not in modes:
+        raise ConfigError(error(f"time must be one of {', '.join(modes)}"))
+    return TimeMode(value)
 
 
 def _profile(name: str, table: dict[str, object], where: _Locator) -> Profile:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from pgtail.core.filter_syntax import Field
+from pgtail.core.stamps import TimeMode
+
 
 class OutputMode(enum.Enum):
     TUI = "tui"
@@ -46,6 +49,11 @@ class Settings:
     notifications are shown at once. Bounds what pgtail writes to a slow terminal link."""
     check: bool = False
     """Diagnose LISTEN/NOTIFY on the server once and exit (``--check``)."""
+    columns: tuple[Field, ...] = ()
+    """JSON fields shown as columns (``--columns .id,.status``): in the UI between the channel
+    and the payload, in ``--plain`` instead of the payload. ``--json`` is never changed."""
+    time: TimeMode = TimeMode.ABSOLUTE
+    """How times are written in the UI's log and ``--plain`` (``--time``)."""
     quiet_after: float | None = None
     """The UI marks a channel quiet after this many seconds without a notification
     (``--quiet-after``); None: never."""

@@ -1,6 +1,7 @@
 """Regenerate the screenshots in this folder from real runs against a throw-away server.
 
-    python -m screenshots.make_screenshots
+    python -m screenshots.make_screenshots              # all of them
+    python -m screenshots.make_screenshots json         # only some: wide, small, json
 
 Writes SVG (Textual's own export) and, when ``rsvg-convert`` is installed, PNG.
 """
@@ -11,7 +12,9 @@ import asyncio
 import os
 import shutil
 import subprocess
+import sys
 import time
+from collections.abc import Awaitable, Callable
 
 import psycopg
 from textual.pilot import Pilot
@@ -84,79 +87,78 @@ def shown(app: PgtailApp) -> int:
     return sum(isinstance(line, Notification) for line in app.log_view.lines)
 
 
-async def main() -> None:
-    with PgServer() as pg:
-        settings = Settings(dsn=pg.dsn, channels=CHANNELS, mode=OutputMode.TUI)
-        app = make_app(settings, options=ListenerOptions(backoff=Backoff(initial=2, cap=5)))
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
-            for channel, payload in TRAFFIC:
-                notify(pg, channel, payload)
-                await pilot.pause(0.05)
-            # One sent from pgtail's own NOTIFY bar, marked as such in the log.
-            await pilot.press("n", *'orders {"id": 1044, "status": "new"}', "enter")
-            await until(pilot, lambda: shown(app) == len(TRAFFIC) + 1)
-            await pilot.press("escape", "n", *'"Audit Log" user 7 logged out')
-            await pilot.pause(0.3)
-            save(app, "main")
+async def wide(pg: PgServer) -> None:
+    """The main view and the debugging features at 140×36, and a reconnect."""
+    settings = Settings(dsn=pg.dsn, channels=CHANNELS, mode=OutputMode.TUI)
+    app = make_app(settings, options=ListenerOptions(backoff=Backoff(initial=2, cap=5)))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
+        for channel, payload in TRAFFIC:
+            notify(pg, channel, payload)
+            await pilot.pause(0.05)
+        # One sent from pgtail's own NOTIFY bar, marked as such in the log.
+        await pilot.press("n", *'orders {"id": 1044, "status": "new"}', "enter")
+        await until(pilot, lambda: shown(app) == len(TRAFFIC) + 1)
+        await pilot.press("escape", "n", *'"Audit Log" user 7 logged out')
+        await pilot.pause(0.3)
+        save(app, "main")
 
-            await pilot.press("escape", "question_mark")
-            await pilot.pause(0.3)
-            save(app, "help")
-            await pilot.press("escape")
+        await pilot.press("escape", "question_mark")
+        await pilot.pause(0.3)
+        save(app, "help")
+        await pilot.press("escape")
 
-            app.channel_list.focus()
-            await pilot.press("down", "enter")
-            await pilot.pause(0.3)
-            save(app, "filtered")
-            await pilot.press("enter")
+        app.channel_list.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause(0.3)
+        save(app, "filtered")
+        await pilot.press("enter")
 
-            # The detail view of a JSON payload, the live filter, who sent it, and discovery;
-            # sent from sessions that stay connected, so their senders can be looked up.
-            billing = psycopg.connect(pg.dsn, autocommit=True, application_name="billing-worker")
-            cache = psycopg.connect(pg.dsn, autocommit=True, application_name="cache-node")
-            billing.execute("SELECT pg_notify('orders', %s)", (ORDER,))
-            cache.execute("SELECT pg_notify('cache.invalidate', 'product:91')")
-            await until(pilot, lambda: shown(app) == len(TRAFFIC) + 3)
-            app.log_view.focus()
-            await pilot.press("up", "up", "enter")
-            await pilot.pause(0.5)
-            save(app, "detail")
-            await pilot.press("x")
-            await pilot.pause(0.3)
-            save(app, "detail-hex")
-            await pilot.press("escape", "end")
+        # The detail view of a JSON payload, the live filter, who sent it, and discovery;
+        # sent from sessions that stay connected, so their senders can be looked up.
+        billing = psycopg.connect(pg.dsn, autocommit=True, application_name="billing-worker")
+        cache = psycopg.connect(pg.dsn, autocommit=True, application_name="cache-node")
+        billing.execute("SELECT pg_notify('orders', %s)", (ORDER,))
+        cache.execute("SELECT pg_notify('cache.invalidate', 'product:91')")
+        await until(pilot, lambda: shown(app) == len(TRAFFIC) + 3)
+        app.log_view.focus()
+        await pilot.press("up", "up", "enter")
+        await pilot.pause(0.5)
+        save(app, "detail")
+        await pilot.press("x")
+        await pilot.pause(0.3)
+        save(app, "detail-hex")
+        await pilot.press("escape", "end")
 
-            await pilot.press("w")
-            await pilot.pause(0.6)
-            save(app, "who-sent-it")
-            await pilot.press("w")
+        await pilot.press("w")
+        await pilot.pause(0.6)
+        save(app, "who-sent-it")
+        await pilot.press("w")
 
-            await pilot.press("slash", *"/invoice|1042/")
-            await pilot.pause(0.3)
-            save(app, "live-filter")
-            await pilot.press("escape")
+        await pilot.press("slash", *"/invoice|1042/")
+        await pilot.pause(0.3)
+        save(app, "live-filter")
+        await pilot.press("escape")
 
-            cache.execute(DISCOVERY_SQL)
-            cache.execute('LISTEN "Cache Bust"')
-            await pilot.press("D")
-            await pilot.pause(0.8)
-            save(app, "discovery")
-            await pilot.press("escape")
-            billing.close()
-            cache.close()
+        cache.execute(DISCOVERY_SQL)
+        cache.execute('LISTEN "Cache Bust"')
+        await pilot.press("D")
+        await pilot.pause(0.8)
+        save(app, "discovery")
+        await pilot.press("escape")
+        billing.close()
+        cache.close()
 
-            pg.stop()
-            await until(pilot, lambda: app.state.phase is Phase.RECONNECTING)
-            await pilot.pause(1.0)
-            save(app, "reconnecting")
-            pg.start()
-            await until(pilot, lambda: app.state.phase is Phase.CONNECTED, timeout=30)
-            await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
-            notify(pg, "orders", '{"id": 1045, "status": "new"}')
-            await pilot.pause(0.5)
-            save(app, "after-gap")
-        await small_terminal(pg)
+        pg.stop()
+        await until(pilot, lambda: app.state.phase is Phase.RECONNECTING)
+        await pilot.pause(1.0)
+        save(app, "reconnecting")
+        pg.start()
+        await until(pilot, lambda: app.state.phase is Phase.CONNECTED, timeout=30)
+        await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
+        notify(pg, "orders", '{"id": 1045, "status": "new"}')
+        await pilot.pause(0.5)
+        save(app, "after-gap")
 
 
 async def small_terminal(pg: PgServer) -> None:
@@ -183,5 +185,69 @@ async def small_terminal(pg: PgServer) -> None:
         pg.start()
 
 
+#: Orders as a shop's trigger sends them, and a job queue beside them.
+JSON_TRAFFIC = [
+    ("orders", '{"id": 1039, "status": "shipped", "user": {"name": "Ana Souza"}, "total": 59.80}'),
+    ("jobs:insert", '{"job": "send_invoice", "order": 1039, "attempt": 1}'),
+    ("orders", '{"id": 1040, "status": "paid", "user": {"name": "Bo Li"}, "total": 18.00}'),
+    ("orders", '{"id": 1041, "status": "new", "user": {"name": "Chidi Okeke"}, "total": 7.50}'),
+    ("cache.invalidate", "product:88"),
+    ("orders", '{"id": 1041, "status": "paid", "user": {"name": "Chidi Okeke"}, "total": 7.50}'),
+    ("jobs:insert", '{"job": "send_invoice", "order": 1041, "attempt": 1}'),
+    ("orders", '{"id": 1042, "status": "new", "user": {"name": "Dana Weiß"}, "total": 129.90}'),
+    ("orders", '{"id": 1043, "status": "paid", "user": {"name": "Zoë Ōkubo"}, "total": 42.00}'),
+    ("jobs:insert", '{"job": "send_invoice", "order": 1043, "attempt": 2, "error": "timeout"}'),
+    ("orders", '{"id": 1042, "status": "cancelled", "user": {"name": "Dana Weiß"}}'),
+    ("orders", '{"id": 1044, "status": "paid", "user": {"name": "Eve Martin"}, "total": 310.00}'),
+]
+
+
+async def json_views(pg: PgServer) -> None:
+    """A filter on JSON fields at 140×36; fields picked as columns at 80×24."""
+    settings = Settings(dsn=pg.dsn, channels=CHANNELS, mode=OutputMode.TUI)
+    app = make_app(settings, options=ListenerOptions(backoff=Backoff(initial=2, cap=5)))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
+        for channel, payload in JSON_TRAFFIC:
+            notify(pg, channel, payload)
+            await pilot.pause(0.05)
+        await until(pilot, lambda: shown(app) == len(JSON_TRAFFIC))
+        await pilot.press("slash", *".status = paid and .id > 1040")
+        await pilot.pause(0.3)
+        save(app, "field-filter")
+
+    app = make_app(settings, options=ListenerOptions(backoff=Backoff(initial=2, cap=5)))
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: len(app.channels.listening) == len(CHANNELS))
+        for channel, payload in JSON_TRAFFIC:
+            notify(pg, channel, payload)
+            await pilot.pause(0.05)
+        await until(pilot, lambda: shown(app) == len(JSON_TRAFFIC))
+        # The newest order's fields: tick .id, .status and .user.name.
+        await pilot.press("up", "C", "space", "down", "space", "down", "space")
+        await pilot.pause(0.3)
+        save(app, "columns-picker")
+        await pilot.press("escape", "end")
+        await pilot.pause(0.3)
+        save(app, "columns")
+
+
+#: What each name on the command line regenerates.
+GROUPS: dict[str, Callable[[PgServer], Awaitable[None]]] = {
+    "wide": wide,
+    "small": small_terminal,
+    "json": json_views,
+}
+
+
+async def main(names: list[str]) -> None:
+    with PgServer() as pg:
+        for name in names or list(GROUPS):
+            await GROUPS[name](pg)
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    unknown = [name for name in sys.argv[1:] if name not in GROUPS]
+    if unknown:
+        sys.exit(f"unknown: {', '.join(unknown)} (choose from {', '.join(GROUPS)})")
+    asyncio.run(main(sys.argv[1:]))

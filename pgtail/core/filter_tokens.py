@@ -87,7 +87,7 @@ def tokenize(text: str) -> list[Token]:
         elif ch == "/" and (regex := _regex(text, pos, standalone=True)) is not None:
             token = regex
         elif ch == "." and pos + 1 < size and (text[pos + 1] in '["' or _name_start(text, pos + 1)):
-            token = _path(text, pos)
+            token = read_path(text, pos)
         elif (op := _operator(text, pos)) is not None:
             token = Token(Kind.OP, pos, pos + len(op), op)
         else:
@@ -194,8 +194,9 @@ def bare_literal(word: str) -> object:
     return word
 
 
-def _path(text: str, pos: int) -> Token:
-    """``.a.b[0]."odd key"["k"]`` from *pos* (at the first dot)."""
+def read_path(text: str, pos: int) -> Token:
+    """The field path ``.a.b[0]."odd key"["k"]`` from *pos* (at the first dot): a ``PATH`` token,
+    or a ``BAD`` one saying why not. The one reader of paths, for filters and ``--columns``."""
     steps: list[Step] = []
     i = pos
     while i < len(text) and text[i] in ".[":

@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import json.encoder
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
+from pgtail.core.field_values import field_values
+from pgtail.core.filter_syntax import Field
 from pgtail.core.models import Notification, NotificationBatch, SenderInfo
+from pgtail.core.stamps import TimeMode, since, stamp
 from pgtail.core.text import escape, is_safe
 
 _encode_text: Callable[[str], str] = json.encoder.encode_basestring
@@ -45,6 +48,49 @@ def format_plain(batch: list[Notification]) -> str:
             stamp_for, stamp = n.received, clock_time(n.received)
         lines.append(f"{stamp}  {escape(n.channel)}  {n.pid}  {escape(n.payload)}\n")
     return "".join(lines)
+
+
+PlainFormat = Callable[[list[Notification]], str]
+"""Turns a batch into ``--plain`` lines."""
+
+
+def plain_format(fields: Sequence[Field] = (), time: TimeMode = TimeMode.ABSOLUTE) -> PlainFormat:
+    """``--plain`` lines with the time written the *time* way and, with *fields*
+    (``--columns``), their values instead of the payload: ``time  channel  pid``, then a tab
+    before each value (empty for a missing field). Without either, :func:`format_plain`."""
+    if not fields and time is TimeMode.ABSOLUTE:
+        return format_plain
+    return _PlainLines(tuple(fields), time)
+
+
+class _PlainLines:
+    """:func:`plain_format`'s lines; it remembers the last line's time (``--time relative``)."""
+
+    def __init__(self, fields: tuple[Field, ...], time: TimeMode) -> None:
+        self.fields = fields
+        self.time = time
+        self.previous: float | None = None
+
+    def __call__(self, batch: list[Notification]) -> str:
+        lines = []
+        fields, time = self.fields, self.time
+        when = ""
+        for n in batch:
+            # A batch shares one time: write it once (then, relative, it is +0.000s).
+            if n.received != self.previous or not when:
+                when = stamp(time, n.received, self.previous)
+            elif time is TimeMode.RELATIVE:
+                when = _NO_TIME
+            self.previous = n.received
+            if fields:
+                tail = "".join([f"\t{escape(v or '')}" for v in field_values(n.payload, fields)])
+            else:
+                tail = f"  {escape(n.payload)}"
+            lines.append(f"{when}  {escape(n.channel)}  {n.pid}{tail}\n")
+        return "".join(lines)
+
+
+_NO_TIME = since(0)
 
 
 def format_json(batch: list[Notification], senders: Mapping[int, SenderInfo] | None = None) -> str:

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from pgtail.core.dsn import DsnError, parse
 from pgtail.core.filter_lang import Filter
-from pgtail.core.formats import format_json, format_plain
+from pgtail.core.formats import PlainFormat, format_json, format_plain
 from pgtail.core.models import Notification
 from pgtail.core.recording import BadLine, read_recording
 from pgtail.core.replay_pace import Pace, paced
@@ -34,12 +34,13 @@ def print_recording(
     err: TextIO,
     line_filter: Filter | None = None,
     pace: Pace | None = None,
+    plain: PlainFormat = format_plain,
     sleep: Callable[[float], object] = time.sleep,
 ) -> int:
     """Write every notification of *path* (passing *line_filter*, when given) to *out* as
-    ``--json`` or ``--plain`` lines: all at once, or at the recorded *pace* (flushed as each
-    line is due)."""
-    fmt = format_json if mode is OutputMode.JSON else format_plain
+    ``--json`` lines, or as *plain* lines (``--plain``, shaped by ``--time`` and ``--columns``):
+    all at once, or at the recorded *pace* (flushed as each line is due)."""
+    fmt = format_json if mode is OutputMode.JSON else plain
     pace = pace if pace is not None else Pace(0)
     try:
         for step in paced(_readable(path, err, line_filter), pace):

@@ -19,11 +19,13 @@ from typing import BinaryIO, TextIO
 from pgtail.core.dsn import DsnError, parse
 from pgtail.core.filter_lang import Filter, FilterError, parse_filter
 from pgtail.core.formats import (
+    PlainFormat,
     clock_time,
     format_json,
     format_json_batch,
     format_plain,
     format_plain_batch,
+    plain_format,
 )
 from pgtail.core.inspector import Inspector
 from pgtail.core.listener import Listener
@@ -81,11 +83,20 @@ class PipeSink:
         err: TextIO,
         inspector: Inspector | None = None,
         line_filter: Filter | None = None,
+        plain: PlainFormat = format_plain,
     ) -> None:
         self._filter = line_filter
         """With ``--filter``: only notifications passing it are written (``count`` has all)."""
-        self._format = format_json if mode is OutputMode.JSON else format_plain
-        self._format_batch = format_json_batch if mode is OutputMode.JSON else format_plain_batch
+        # --plain's lines: --time and --columns shape them; --json's never change. Without
+        # either, both are made as bytes from the raw batch (the fast path).
+        self._format = format_json if mode is OutputMode.JSON else plain
+        self._format_batch = (
+            format_json_batch
+            if mode is OutputMode.JSON
+            else format_plain_batch
+            if plain is format_plain
+            else None
+        )
         self._out = out
         # Lines are made as bytes from the raw batch and go to the binary stream underneath
         # (sys.stdout.buffer) when there is one, skipping a decode and re-encode per batch.
@@ -109,6 +120,8 @@ class PipeSink:
                     return
             if self._pending is not None:
                 self._pending.put_nowait(event.items)
+            elif self._format_batch is None:
+                self._write(self._format(event.items))
             else:
                 data = self._format_batch(event)
                 if self._binary is not None:
@@ -214,7 +227,8 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
     except FilterError as exc:
         sink.say(f"error: --filter: {escape(str(exc))}")
         return EXIT_FAILED
-    sink = PipeSink(settings.mode, out, err, line_filter=line_filter)
+    plain = plain_format(settings.columns, settings.time)
+    sink = PipeSink(settings.mode, out, err, line_filter=line_filter, plain=plain)
     if not settings.channels:
         sink.say("error: nothing to listen on: give at least one channel with -c NAME")
         return EXIT_FAILED
@@ -231,7 +245,7 @@ def run(settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) 
         sink.say(f"error: cannot write {escape(settings.record or '')}: {escape(str(exc))}")
         return EXIT_FAILED
     if wiring.inspector is not None:
-        sink = PipeSink(settings.mode, out, err, wiring.inspector, line_filter)
+        sink = PipeSink(settings.mode, out, err, wiring.inspector, line_filter, plain)
     try:
         listener = wiring.listener(sink)
     except ValueError as exc:

@@ -40,6 +40,7 @@ from pgtail.ui.commands import pgtail_commands
 from pgtail.ui.gc_pauses import fewer_gc_pauses
 from pgtail.ui.inbox import Inbox
 from pgtail.ui.keys import APP_BINDINGS
+from pgtail.ui.log_layout import LogLayout
 from pgtail.ui.messages import CoreEvent, InboxReady
 from pgtail.ui.notify_commands import NotifyCommands
 from pgtail.ui.quiet_watch import QuietWatch
@@ -161,6 +162,7 @@ class PgtailApp(App[int]):
         self.notify_commands = NotifyCommands(
             self.sender, self.core, self.notify_bar, self.log_view, self.status_line, self.clock
         )
+        self.log_layout = LogLayout(self.log_view, self.settings, self.push_screen, self._toast)
         yield self.main
         with Vertical(id="bottom"):
             yield self.filter_bar
@@ -323,6 +325,12 @@ class PgtailApp(App[int]):
         if written is not None:
             self._toast(written)
 
+    def action_pick_columns(self) -> None:
+        self.log_layout.pick_columns()
+
+    def action_cycle_time(self) -> None:
+        self.log_layout.cycle_time()
+
     def action_discover(self) -> None:
         inspector = self.inspector
         if inspector is None:
@@ -378,9 +386,6 @@ class PgtailApp(App[int]):
 
     def _undo_toast(self, text: str) -> None:
         self._toast(text, timeout=UNDO_SECONDS)
-
-    def on_main_area_switched(self, _message: MainArea.Switched) -> None:
-        self.clock.within(0)  # the rows as the newly shown widget words them
 
     def action_toggle_sidebar(self) -> None:
         self.main.toggle_channels()

@@ -37,6 +37,16 @@ def pgtail_commands(
         "Filter", "Show only lines matching a text or /regex/ (/)", app.action_filter
     )
     yield SystemCommand("Who", "Show or hide who sent each line (w)", app.action_toggle_senders)
+    yield SystemCommand(
+        "Columns",
+        "Show JSON fields as columns, picked from a payload (C)",
+        app.action_pick_columns,
+    )
+    yield SystemCommand(
+        "Time format",
+        "Times as the clock, since the line before, or with the date (T)",
+        app.action_cycle_time,
+    )
     yield SystemCommand("Discover", "Find channels in use on the server (D)", app.action_discover)
     yield SystemCommand("Errors", "Every error met, in full (E)", app.action_show_errors)
     yield SystemCommand(

@@ -19,6 +19,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("w", "toggle_senders", "Who", tooltip="Show who sent each line"),
     Binding("D", "discover", "Discover", tooltip="Find channels in use on the server"),
     Binding("Y", "copy_sql", "Copy SQL", show=False, tooltip="Copy the selected line as SQL"),
+    Binding("C", "pick_columns", "Columns", show=False, tooltip="JSON fields as columns"),
+    Binding("T", "cycle_time", "Time", show=False, tooltip="Clock, since the last line, date"),
     Binding("u", "undo", "Undo", show=False, tooltip="Undo the last clear or removal"),
     Binding("r", "retry", "Retry", show=False, tooltip="Reconnect now, not after the wait"),
     Binding("E", "show_errors", "Errors", tooltip="Every error met, in full"),

@@ -6,7 +6,8 @@ something to say. A channel speaking moves its moment later; the timer is then l
 fires early, finds nothing due and is set again, so a busy channel costs one wake-up per
 threshold, not one timer per drain. The other brings the app's clock (the rows' and status
 line's tick) forward to when a quiet row's ``quiet 2m 10s`` reads differently: each second on
-the channel list, each minute (``quiet 2m``) on the one-line strip of a narrow terminal.
+the channel list, each minute past the first (``quiet 2m``) on the one-line strip of a narrow
+terminal.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ class QuietWatch:
         """Unix time, the clock of the notifications' arrival times."""
         self.timer = WakeTimer(app, self._due)
         """The next moment a channel can go quiet."""
+        # The list words a quiet row to the second, the strip to the minute: once the list is
+        # shown, the rows move on at once.
+        app.watch(app.main, "list_shown", lambda: app.clock.within(0), init=False)
 
     def rows(self, rows: list[ChannelRow]) -> list[ChannelRow]:
         """The rows about to be shown, with the quiet ones marked (and who listens noted)."""
@@ -49,7 +53,7 @@ class QuietWatch:
         if (deadline := self.book.next_deadline()) is not None:
             self.timer.within(max(0.0, deadline - now))
         # The strip reads "quiet 2m" where the list reads "quiet 2m 10s".
-        self.app.clock.within(self.book.next_change(now, short=not self.app.channel_list.display))
+        self.app.clock.within(self.book.next_change(now, short=not self.app.main.list_shown))
         return marked
 
     def heard(self, drained: Drained) -> Sequence[Line]:

@@ -154,3 +154,25 @@ async def test_time_disconnected_is_not_counted_as_quiet(
         # Listened-for silence and the time away add up to the whole silence.
         assert abs(spoke.quiet_for + spoke.unheard - (spoke.spoke_at - spoke.since)) < 0.5
         assert "not listening)" in spoke.text
+
+
+async def test_the_strip_moves_on_by_the_minute_and_the_list_by_the_second(pg: PgServer) -> None:
+    app = _app(pg.dsn, "quiet:clock")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: _went_quiet(app, "quiet:clock"), what="quiet")
+        # As if two minutes had passed: the strip says "quiet 2m" and wakes once a minute.
+        real = app.quiet.clock
+        app.quiet.clock = lambda: real() + 120
+        app.clock.within(0)
+        await wait_for(pilot, lambda: "quiet:clock 0 quiet 2m" in _strip(app), what="quiet 2m")
+        # s shows the list, which says the seconds too: they move on from now on.
+        await pilot.press("s")
+
+        def seconds() -> str:
+            found = re.search(r"quiet 2m (\d+)s", screen_text(app))
+            return found.group(1) if found else ""
+
+        first = await wait_for(pilot, seconds, what="the list's seconds")
+        await wait_for(
+            pilot, lambda: seconds() not in ("", first), what="the seconds moving on", seen=seconds
+        )

@@ -8,6 +8,7 @@ import pytest
 
 from pgtail.cli import settings_from_args
 from pgtail.config import ConfigError, Options, default_path, load
+from pgtail.core.stamps import TimeMode
 
 CONFIG = """\
 # defaults for every run
@@ -139,6 +140,9 @@ def test_config_option_picks_another_file(config_home: Path, tmp_path: Path) -> 
             ":3: give dsn or service, not both",
         ),
         ("profile = 3\n", ":1: profile must be a table: [profile.NAME]"),
+        ("columns = '.id .x'\n", ":1: columns: '.id .x': column 5: expected , between fields"),
+        ("columns = 5\n", ':1: columns must be a list of fields, such as [".id", ".status"]'),
+        ("[profile.a]\ntime = 'utc'\n", ":2: time must be one of absolute, relative, date"),
     ],
 )
 def test_a_bad_file_is_one_line_naming_file_and_line(
@@ -187,6 +191,42 @@ def test_list_profiles_never_shows_a_password(
     with pytest.raises(SystemExit):
         settings_from_args(["--profile-names"])
     assert capsys.readouterr().out.splitlines() == ["shop", "my staging", "uri"]
+
+
+def test_columns_and_time_from_the_file(
+    config_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(
+        config_home,
+        'columns = [".id", ".user.name"]\ntime = "relative"\n'
+        '[profile.shop]\ncolumns = ".status, .id"\n',
+    )
+    top = settings_from_args(["-c", "x"])
+    assert [f.steps for f in top.columns] == [("id",), ("user", "name")]
+    assert top.time is TimeMode.RELATIVE
+    shop = settings_from_args(["-P", "shop"])
+    assert [f.text for f in shop.columns] == [".status", ".id"]
+    assert shop.time is TimeMode.RELATIVE
+    # The command line wins; an empty --columns shows none.
+    given = settings_from_args(["-P", "shop", "--columns", "", "--time", "date"])
+    assert given.columns == () and given.time is TimeMode.DATE
+    # --json is never changed: the file's columns are no error there, the option is.
+    assert settings_from_args(["-P", "shop", "--json"]).columns
+    with pytest.raises(SystemExit):
+        settings_from_args(["-c", "x", "--json", "--columns", ".id"])
+    err = capsys.readouterr().err
+    assert err.endswith(
+        "--columns shapes the UI and --plain lines: leave out --json, --to, --check\n"
+    )
+
+
+def test_a_bad_columns_option_points_at_the_problem(
+    config_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        settings_from_args(["-c", "x", "--columns", ".id,status"])
+    err = capsys.readouterr().err
+    assert "--columns: column 5: expected a field such as .id\n  .id,status\n      ^" in err
 
 
 def test_options_layer_only_what_is_set() -> None:

@@ -32,6 +32,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("s", "open (and go to) / hide the channel list"),
             ("/", "filter the log: text, /regex/, .id > 5 (Esc clears)"),
             ("w", "show / hide who sent each line"),
+            ("C", "JSON fields as columns: tick them in a payload"),
+            ("T", "time: clock, since the line before, with date"),
             ("D", "discover channels in use on the server"),
             ("e", "export the log's lines, as filtered, to a file"),
             ("E", "every error met, in full (or click the status line)"),

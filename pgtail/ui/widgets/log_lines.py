@@ -3,9 +3,10 @@
 Kept apart from :mod:`pgtail.ui.widgets.notification_log`, which decides which lines are in view
 and where. The columns come from :func:`pgtail.ui.state.log_columns.plan_columns`; every width is
 measured in terminal cells (Rich's measure, so it agrees with what Textual draws). Untrusted text
-(channel names, payloads, application names) goes into plain ``Segment`` text after
-:func:`pgtail.core.text.escape`: nothing is parsed as markup and no control character reaches the
-terminal.
+(channel names, payloads, JSON field values, application names) goes into plain ``Segment`` text
+after :func:`pgtail.core.text.escape`: nothing is parsed as markup and no control character
+reaches the terminal. With JSON fields as columns, the payload column shows the rest of the
+payload (:mod:`pgtail.ui.state.shown_fields`).
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from rich.cells import split_graphemes
 from rich.segment import Segment
 from rich.style import Style
 
-from pgtail.core.formats import clock_time
+from pgtail.core.filter_syntax import Field
 from pgtail.core.models import Gap, Notification, SenderInfo
+from pgtail.core.stamps import TimeMode, stamp
 from pgtail.core.text import escape
 from pgtail.ui.state import cells
 from pgtail.ui.state.gap_text import gap_line
 from pgtail.ui.state.log_columns import GAP, LogColumns
 from pgtail.ui.state.log_store import Line, Skipped
 from pgtail.ui.state.quiet import QuietLine
+from pgtail.ui.state.shown_fields import ShownFields, shown_fields
 from pgtail.ui.widgets.marks import marked
 
 TIME_STYLE = Style(dim=True)
@@ -75,28 +78,44 @@ class LineDrawer:
     """Cells of every payload scrolled out to the left (Left/Right)."""
     marks: Callable[[str], list[tuple[int, int]]] | None = None
     """Finds the live filter's matches in the shown channel and payload, to mark them."""
+    fields: tuple[Field, ...] = ()
+    """JSON fields shown as columns before the payload, which then shows the rest."""
+    time: TimeMode = TimeMode.ABSOLUTE
+    """How the time is written."""
 
-    def line(self, line: Line) -> list[Segment]:
-        """*line* on one row, its payload cut (with ``…``) to the payload column."""
+    def line(self, line: Line, previous: float | None = None) -> list[Segment]:
+        """*line* on one row, its payload cut (with ``…``) to the payload column; *previous* is
+        the time of the notification before it in the view (for relative times)."""
         if not isinstance(line, Notification):
             text, style = _marker_text(line, self.columns.width)
             return [Segment(cells.cut(text, self.columns.width, split_graphemes), style)]
-        payload = cells.window(
-            escape(line.payload), self.offset, self.columns.payload, split_graphemes
-        )
-        return [*self._head(line), *self._payload(line.pid, payload)]
+        shown = self._split(line)
+        text = shown.rest if shown is not None else escape(line.payload)
+        payload = cells.window(text, self.offset, self.columns.payload, split_graphemes)
+        head = self._head(line, previous, shown)
+        return [*head, *self._payload(line.pid, payload)]
 
-    def wrapped(self, line: Line) -> list[list[Segment]]:
+    def wrapped(self, line: Line, previous: float | None = None) -> list[list[Segment]]:
         """*line* with its whole payload, wrapped under the payload column: one list per row."""
         if not isinstance(line, Notification):
             text, style = _marker_text(line)
             rows = cells.chop(text, self.columns.width, split_graphemes)
             return [[Segment(row, style)] for row in rows]
         columns = self.columns
-        rows = cells.chop(escape(line.payload), columns.payload, split_graphemes)
+        shown = self._split(line)
+        text = shown.rest if shown is not None else escape(line.payload)
+        rows = cells.chop(text, columns.payload, split_graphemes)
         indent = Segment(" " * columns.payload_x)
-        first = [*self._head(line), *self._payload(line.pid, rows[0])]
+        first = [*self._head(line, previous, shown), *self._payload(line.pid, rows[0])]
         return [first, *([indent, *self._payload(line.pid, row)] for row in rows[1:])]
+
+    def payload_text(self, line: Notification) -> str:
+        """What the payload column shows of *line*, whole and escaped."""
+        shown = self._split(line)
+        return shown.rest if shown is not None else escape(line.payload)
+
+    def _split(self, line: Notification) -> ShownFields | None:
+        return shown_fields(line.payload, self.fields) if self.fields else None
 
     def _payload(self, pid: int, text: str) -> list[Segment]:
         return self._marked(text, None, OWN_PAYLOAD_STYLE if pid in self.own_pids else None)
@@ -106,25 +125,32 @@ class LineDrawer:
         style = self.style_of(channel) if channel is not None else style
         return marked(text, self.marks(text), style) if self.marks else [Segment(text, style)]
 
-    def _head(self, line: Notification) -> list[Segment]:
-        """Time, channel, pid and sender, each in its column, up to the payload."""
+    def _head(
+        self, line: Notification, previous: float | None, shown: ShownFields | None
+    ) -> list[Segment]:
+        """Time, channel, pid, sender and the field columns, each in its column, up to the
+        payload."""
         columns = self.columns
         gap = Segment(" " * GAP)
-        stamp = clock_time(line.received)[: columns.time]
+        when = stamp(self.time, line.received, previous, columns.short_time)
         channel = cells.fit(escape(line.channel), columns.channel, split_graphemes)
         style = self.style_of(line.channel)
-        shown = (
+        name = (
             marked(channel, self.marks(channel), style) if self.marks else [Segment(channel, style)]
         )
-        head = [Segment(stamp, TIME_STYLE), gap, *shown]
+        head = [Segment(cells.fit(when, columns.time, split_graphemes), TIME_STYLE), gap, *name]
         if columns.pid:
             head += [gap, Segment(f"{line.pid:>{columns.pid}}", PID_STYLE)]
         if self.senders is not None and columns.sender:
             label = sender_label(self.senders.get(line.pid))
             head += [gap, Segment(cells.fit(label, columns.sender, split_graphemes), PID_STYLE)]
-        # The gap before the payload marks the lines this pgtail sent.
+        # The gap before the payload (or the field columns) marks the lines this pgtail sent.
         if line.pid in self.own_pids:
             head += [Segment("↑", OWN_STYLE), Segment(" " * (GAP - 1))]
         else:
             head.append(gap)
+        if shown is not None:
+            for value, width in zip(shown.values, columns.fields, strict=False):
+                if width:
+                    head += [*self._marked(cells.fit(value, width, split_graphemes), None), gap]
         return head

@@ -7,12 +7,10 @@ the user presses ``s``); this container applies it and keeps focus where the use
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.reactive import var
 
 from pgtail.ui.state.channel_book import ChannelRow
 from pgtail.ui.state.sidebar import SidebarChoice
@@ -24,10 +22,9 @@ from pgtail.ui.widgets.notification_log import NotificationLog
 class MainArea(Horizontal):
     """Channels (a list, or a strip) and the log."""
 
-    @dataclass
-    class Switched(Message):
-        """The list took the strip's place or the other way round: the one now shown may say
-        more than the other did (a quiet row's seconds), so the rows should move on now."""
+    list_shown = var(False)
+    """True while the full list is shown, False while the strip is: the list may say more
+    than the strip did (a quiet row's seconds), so whoever words the rows watches this."""
 
     def __init__(
         self,
@@ -79,7 +76,6 @@ class MainArea(Horizontal):
     def _show(self, list_shown: bool) -> None:
         if not list_shown and self.channel_list.has_focus:
             self.log_view.focus()
-        if self.channel_list.display != list_shown:
-            self.post_message(self.Switched())
         self.channel_list.display = list_shown
         self.strip.display = not list_shown
+        self.list_shown = list_shown

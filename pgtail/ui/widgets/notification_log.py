@@ -183,13 +183,8 @@ class NotificationLog(ScrollView, can_focus=True):
         set_virtual_height(self, len(self.lines) + extra)
 
     def _scroll_to_end(self) -> None:
-        if not self.following:
-            return
-        self._programmatic = True
-        try:
-            self.scroll_to(y=self._end_top(), animate=False, immediate=True)
-        finally:
-            self._programmatic = False
+        if self.following:
+            self._scroll_quietly(self._end_top())
 
     # ---- following --------------------------------------------------------------------------
 
@@ -291,6 +286,10 @@ class NotificationLog(ScrollView, can_focus=True):
     def action_toggle_wrap(self) -> None:
         self.canvas.wrap = not self.canvas.wrap
         self.canvas.payload_offset = 0
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Lay the lines out again: the canvas changed (wrapping, field columns, times)."""
         self._sync_size()
         if self.cursor is not None:
             self.move_cursor(self.cursor)
@@ -336,7 +335,7 @@ class NotificationLog(ScrollView, can_focus=True):
     def _update_titles(self) -> None:
         title, subtitle = log_titles(
             self.filter, self.canvas.wrap, self.canvas.payload_offset,
-            self.following, self.unseen, self.not_shown,
+            self.following, self.unseen, self.not_shown, self.canvas.fields,
         )  # fmt: skip
         # A Content, not a str: a str title would be parsed as markup, and names are untrusted.
         self.border_title = Content(title)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from pgtail.core.dsn import parse
 from pgtail.remembered import Remembered, StateFile
@@ -13,6 +12,7 @@ from pgtail.ui.remembering import Remembering
 from tests.harness import PgServer
 from tests.harness.pty import PtyPgtail
 from tests.ui.helpers import app_for, wait_for
+from tests.ui.toasts import spy_toasts
 
 UP = "\x1b[A"
 
@@ -75,14 +75,7 @@ async def test_an_unreadable_state_file_is_a_toast_not_a_crash(
     path.write_text("{ this is not json")
     app = app_for(pg.dsn, "orders")
     app.remembering = Remembering(StateFile(path), parse(pg.dsn).display)
-    toasts: list[str] = []
-    show_toast = app.notify
-
-    def notify(message: str, **kwargs: Any) -> None:
-        toasts.append(message)
-        show_toast(message, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
+    toasts = spy_toasts(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: bool(toasts), what="the warning toast")
         assert toasts == [

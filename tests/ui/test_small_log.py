@@ -4,8 +4,6 @@ Left/Right scroll payloads sideways, and Enter opens the newest line or explains
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from rich.cells import cell_len
 
@@ -14,6 +12,7 @@ from pgtail.ui.screens.detail import DetailScreen
 from tests.harness import notify
 from tests.ui.helpers import app_for, payloads, screen_text, wait_for
 from tests.ui.payload_widths import LONG, LONG_NAME, SHORT, SIZES, shown_of
+from tests.ui.toasts import spy_toasts
 
 
 @pytest.mark.parametrize(("size", "least"), SIZES)
@@ -164,14 +163,7 @@ async def test_left_and_right_scroll_the_payload_column(pg) -> None:  # type: ig
 
 async def test_enter_opens_the_newest_line_and_explains_a_gap(pg) -> None:  # type: ignore[no-untyped-def]
     app = app_for(pg.dsn, "orders")
-    toasts: list[str] = []
-    show_toast = app.notify
-
-    def notify_spy(message: str, **kwargs: Any) -> None:
-        toasts.append(message)
-        show_toast(message, **kwargs)
-
-    app.notify = notify_spy  # type: ignore[method-assign]
+    toasts = spy_toasts(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: len(app.channels.listening) == 1, what="listening")
         notify(pg, "orders", "older")

@@ -78,4 +78,6 @@ class MainArea(Horizontal):
             self.log_view.focus()
         self.channel_list.display = list_shown
         self.strip.display = not list_shown
+        # The strip takes the top row: toasts move one row down, off the log's border.
+        self.screen.set_class(not list_shown, "-channel-strip")
         self.list_shown = list_shown

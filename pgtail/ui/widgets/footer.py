@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -22,6 +23,21 @@ COMPACT_BELOW = 100
 
 class KeyFooter(Footer):
     """A footer that leaves out what does not fit rather than clipping it."""
+
+    _shown: tuple[object, ...] | None = None
+    """What the keys were last built for (see :meth:`recompose`)."""
+
+    async def recompose(self) -> None:
+        # Textual announces a change of bindings several times as a screen opens (seven times
+        # for the help screen), and each rebuilt every key: some 20 ms a time, while a flood
+        # keeps the app busy. The keys are rebuilt only when they would read differently.
+        if not self.is_attached or self._pruning:
+            return  # a dialog's footer, its screen closed meanwhile
+        shown = (self.compact, self.size.width, *map(_reads, self.compose()))
+        if shown == self._shown:
+            return
+        self._shown = shown
+        await super().recompose()
 
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
@@ -67,3 +83,11 @@ class KeyFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < COMPACT_BELOW
         self.call_after_refresh(self.recompose)
+
+
+def _reads(widget: Widget) -> object:
+    """What a footer key shows (another widget: itself, so it always counts as new)."""
+    if isinstance(widget, FooterKey):
+        shows = (widget.key, widget.key_display, widget.description, widget.disabled)
+        return (*shows, str(widget.tooltip), tuple(sorted(widget.classes)))
+    return widget

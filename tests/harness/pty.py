@@ -77,6 +77,10 @@ class PtyPgtail:
         self._screen = pyte.Screen(cols, rows)
         self._stream = pyte.ByteStream(self._screen)
         self._fed = 0
+        self._arrived = self.started
+        """When the newest chunk of output arrived."""
+        self._shown_at = self.started
+        """When the newest chunk parsed into the screen arrived."""
         self._changed = threading.Condition()
         self._listeners: list[Callable[[float], None]] = []
         self._reading = threading.Event()
@@ -104,6 +108,7 @@ class PtyPgtail:
                     self._changed.notify_all()
                     return
                 self.output += data
+                self._arrived = now
                 for listener in self._listeners:
                     listener(now)
                 self._changed.notify_all()
@@ -126,6 +131,7 @@ class PtyPgtail:
             if self._fed < len(self.output):
                 self._stream.feed(bytes(self.output[self._fed :]))
                 self._fed = len(self.output)
+                self._shown_at = self._arrived
             return "\n".join(self._screen.display)
 
     def cells(self) -> list[list[pyte.screens.Char]]:
@@ -142,8 +148,9 @@ class PtyPgtail:
         return count[0]
 
     def wait_until(self, condition: Callable[[str], bool], timeout: float) -> float | None:
-        """When *condition(screen text)* first held (``time.monotonic()``), or None if it did not
-        within *timeout* s or the terminal hung up first."""
+        """When *condition(screen text)* first held (``time.monotonic()``: when the output that
+        made it hold arrived, not when it was parsed), or None if it did not within *timeout* s
+        or the terminal hung up first."""
         held = self._wait(condition, timeout)
         return None if held is None else held[0]
 
@@ -163,7 +170,7 @@ class PtyPgtail:
             while True:
                 screen = self.screen()
                 if condition(screen):
-                    return time.monotonic(), screen
+                    return self._shown_at, screen
                 left = deadline - time.monotonic()
                 if left <= 0 or self.closed:
                     return None

@@ -77,6 +77,12 @@ async def until(pilot: Pilot[int], condition: object, timeout: float = 15) -> No
 def save(app: PgtailApp, name: str) -> None:
     svg = os.path.join(HERE, f"{name}.svg")
     app.save_screenshot(filename=f"{name}.svg", path=HERE)
+    # Spaces are written as no-break spaces, which rsvg-convert drops at the start of a text
+    # element: without this, a column's leading spaces vanish from the PNG.
+    with open(svg, encoding="utf-8") as image:
+        text = image.read().replace("<svg ", '<svg xml:space="preserve" ', 1)
+    with open(svg, "w", encoding="utf-8") as image:
+        image.write(text)
     if shutil.which("rsvg-convert"):
         png = os.path.join(HERE, f"{name}.png")
         subprocess.run(["rsvg-convert", "-o", png, svg], check=True)

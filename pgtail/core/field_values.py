@@ -14,7 +14,7 @@ import json
 import json.scanner
 from collections.abc import Callable, Sequence
 
-from pgtail.core.filter_eval import MISSING, lookup
+from pgtail.core.filter_eval import MISSING, container_start, decode_at, lookup
 from pgtail.core.filter_syntax import Field
 from pgtail.core.filter_tokens import Step
 
@@ -30,7 +30,6 @@ _DECODER = json.JSONDecoder(parse_float=_Number, parse_int=_Number, parse_consta
 _scan: Callable[[str, int], tuple[object, int]] = json.scanner.make_scanner(
     _DECODER  # type: ignore[arg-type]
 )
-_JSON_SPACE = " \t\r\n"
 
 
 class _Gone:
@@ -42,18 +41,8 @@ _GONE = _Gone()
 
 def read_document(payload: str) -> object:
     """The payload's JSON object or array, numbers kept as written; MISSING otherwise."""
-    start = 0
-    if payload[:1] not in ("{", "["):
-        start = len(payload) - len(payload.lstrip(_JSON_SPACE))
-        if payload[start : start + 1] not in ("{", "["):
-            return MISSING
-    try:
-        value, end = _scan(payload, start)
-    except (StopIteration, ValueError, RecursionError):
-        return MISSING
-    if end != len(payload) and payload[end:].strip(_JSON_SPACE):
-        return MISSING
-    return value
+    start = container_start(payload)
+    return MISSING if start < 0 else decode_at(payload, start, _scan)
 
 
 def value_text(value: object) -> str | None:

@@ -53,18 +53,18 @@ _scan: Callable[[str, int], tuple[object, int]] = json.scanner.make_scanner(
 
 def document(payload: str) -> object:
     """The payload's JSON when it is an object or an array; :data:`MISSING` otherwise."""
-    start = _container_start(payload)
-    return MISSING if start < 0 else _decode(payload, start)
+    start = container_start(payload)
+    return MISSING if start < 0 else decode_at(payload, start)
 
 
 def cached_document(payload: str) -> object:
     """:func:`document`, remembered for the last :data:`CACHE_SIZE` payloads seen: for a view
     that filters the same lines again at each keystroke."""
-    start = _container_start(payload)
+    start = container_start(payload)
     return MISSING if start < 0 else _decode_cached(payload, start)
 
 
-def _container_start(payload: str) -> int:
+def container_start(payload: str) -> int:
     """Where the payload's object or array starts, or -1 when it cannot be one."""
     head = payload[:1]
     if head == "{" or head == "[":
@@ -75,10 +75,14 @@ def _container_start(payload: str) -> int:
     return start if payload[start : start + 1] in ("{", "[") else -1
 
 
-def _decode(payload: str, start: int) -> object:
-    """The JSON value at *start*, if the rest is only whitespace (what json.loads accepts)."""
+def decode_at(
+    payload: str, start: int, scan: Callable[[str, int], tuple[object, int]] | None = None
+) -> object:
+    """The JSON value at *start*, if the rest is only whitespace (what json.loads accepts), read
+    by *scan* (a scanner of the json module; this module's by default); :data:`MISSING`
+    otherwise."""
     try:
-        value, end = _scan(payload, start)
+        value, end = (scan or _scan)(payload, start)
     except (StopIteration, ValueError, RecursionError):
         return MISSING
     if end != len(payload) and payload[end:].strip(_JSON_SPACE):
@@ -86,7 +90,7 @@ def _decode(payload: str, start: int) -> object:
     return value
 
 
-_decode_cached = functools.lru_cache(maxsize=CACHE_SIZE)(_decode)
+_decode_cached = functools.lru_cache(maxsize=CACHE_SIZE)(decode_at)
 
 
 def value_text(op: str, literal: Literal) -> str | None:

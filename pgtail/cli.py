@@ -6,7 +6,7 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pgtail import __version__
 from pgtail.completion import SHELLS, CompletionAction
@@ -202,24 +202,23 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError("must be a number of seconds of at least 0 (0: off)")
-    return value
+def _not_negative(what: str, zero: str) -> Callable[[str], float]:
+    """An argument type for a finite number of at least 0: *what* it is, what *zero* means."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {what}: {text!r}") from None
+        if not (value >= 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"must be a {what} of at least 0 (0: {zero})")
+        return value
+
+    return parse
 
 
-def _speed(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (value >= 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError("must be 0 (as fast as possible) or more")
-    return value
+_seconds = _not_negative("number of seconds", "off")
+_speed = _not_negative("number", "as fast as possible")
 
 
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:

@@ -88,7 +88,10 @@ def test_speed_zero_is_the_default(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--speed", "1", "--plain"], "--speed paces a replay: add --replay FILE"),
-        (["--replay", "r.jsonl", "--speed", "-1"], "must be 0 (as fast as possible) or more"),
+        (
+            ["--replay", "r.jsonl", "--speed", "-1"],
+            "must be a number of at least 0 (0: as fast as possible)",
+        ),
         (["--replay", "r.jsonl", "--speed", "fast"], "not a number: 'fast'"),
         (["--replay", "r.jsonl", "--speed", "2", "--to", "dbname=x"], "does not go with --to"),
     ],
